@@ -1,0 +1,36 @@
+#ifndef CEMBER_KERNELS_H
+#define CEMBER_KERNELS_H
+// C kernels for what Swift cannot vectorise well, and the run-time loader for OpenBLAS.
+// Every function here is plain C with <stdint.h>/<stddef.h> types so that the header imports
+// cleanly into Swift.
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+// MARK: BLAS (OpenBLAS, loaded on first use with dlopen)
+
+/// Loads OpenBLAS once. When the user has not set OPENBLAS_CORETYPE, chooses the core type
+/// from CPUID first (the Debian build falls back to its slowest kernels on CPUs it does not
+/// know). Returns 0 on success, -1 when no OpenBLAS library can be found.
+int ember_blas_load(void);
+/// The last dlopen/dlsym error, or an empty string.
+const char *ember_blas_error(void);
+/// OpenBLAS's name for the kernels it runs ("SkylakeX", "Haswell", ...), or "" before loading.
+const char *ember_blas_corename(void);
+/// The core type that the loader chose (empty when the user set OPENBLAS_CORETYPE).
+const char *ember_blas_chosen_coretype(void);
+void ember_blas_set_num_threads(int n);
+
+/// Row-major GEMM: C = alpha * op(A) op(B) + beta * C. trans flags: 0 = no transpose, 1 = transpose.
+void ember_sgemm(int transA, int transB, int m, int n, int k, float alpha, const float *a, int lda,
+                 const float *b, int ldb, float beta, float *c, int ldc);
+void ember_dgemm(int transA, int transB, int m, int n, int k, double alpha, const double *a, int lda,
+                 const double *b, int ldb, double beta, double *c, int ldc);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,67 @@
+// swift-tools-version:6.0
+// Ember: PyTorch's ecosystem, native in Swift. One workspace, one product per library.
+import PackageDescription
+
+let package = Package(
+    name: "Ember",
+    platforms: [.macOS(.v14)],
+    products: [
+        .library(name: "Ember", targets: ["Ember"]),
+        .library(name: "EmberVision", targets: ["EmberVision"]),
+        .library(name: "EmberAudio", targets: ["EmberAudio"]),
+        .library(name: "EmberText", targets: ["EmberText"]),
+        .library(name: "EmberHub", targets: ["EmberHub"]),
+        .executable(name: "ember-hub", targets: ["ember-hub"]),
+        .executable(name: "ember-tour", targets: ["EmberTour"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-numerics", from: "1.0.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+    ],
+    targets: [
+        // MARK: Core
+        // OpenBLAS is declared for pkg-config/apt discovery and its headers; the library itself
+        // is loaded with dlopen on first use so that its core type can be chosen first
+        // (see Docs/Architecture.md, "BLAS loading").
+        .systemLibrary(
+            name: "COpenBLAS", path: "Core/Sources/COpenBLAS", pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev"])]),
+        .target(
+            name: "CEmberKernels", path: "Core/Sources/CEmberKernels",
+            linkerSettings: [.linkedLibrary("m"), .linkedLibrary("dl")]),
+        .target(
+            name: "Ember", dependencies: [
+                "CEmberKernels",
+                .product(name: "Numerics", package: "swift-numerics"),
+            ], path: "Core/Sources/Ember"),
+
+        // MARK: Domain libraries
+        .target(name: "EmberVision", dependencies: ["Ember"], path: "Vision/Sources/EmberVision"),
+        .target(name: "EmberAudio", dependencies: ["Ember"], path: "Audio/Sources/EmberAudio"),
+        .target(name: "EmberText", dependencies: ["Ember"], path: "Text/Sources/EmberText"),
+        .target(
+            name: "EmberHub", dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ], path: "Hub/Sources/EmberHub"),
+        .executableTarget(
+            name: "ember-hub", dependencies: [
+                "EmberHub",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ], path: "Hub/Sources/ember-hub"),
+
+        // MARK: Demos and benchmarks
+        .executableTarget(name: "EmberTour", dependencies: ["Ember"], path: "Demos/Tour"),
+        .executableTarget(name: "EmberBenchmarks", dependencies: ["Ember"], path: "Benchmarks/Swift"),
+
+        // MARK: Tests (one per library)
+        .testTarget(name: "EmberTests", dependencies: ["Ember"], path: "Tests/EmberTests"),
+        .testTarget(name: "EmberVisionTests", dependencies: ["EmberVision"], path: "Tests/EmberVisionTests"),
+        .testTarget(name: "EmberAudioTests", dependencies: ["EmberAudio"], path: "Tests/EmberAudioTests"),
+        .testTarget(name: "EmberTextTests", dependencies: ["EmberText"], path: "Tests/EmberTextTests"),
+        .testTarget(name: "EmberHubTests", dependencies: ["EmberHub"], path: "Tests/EmberHubTests"),
+    ],
+    swiftLanguageModes: [.v5]
+)
