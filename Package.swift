@@ -54,7 +54,7 @@ let package = Package(
 
         // MARK: Demos and benchmarks
         .executableTarget(name: "EmberTour", dependencies: ["Ember"], path: "Demos/Tour"),
-        .executableTarget(name: "EmberBenchmarks", dependencies: ["Ember"], path: "Benchmarks/Swift"),
+        .executableTarget(name: "EmberBenchmarks", dependencies: ["Ember", "EmberVision", "EmberAudio", "EmberText", "EmberHub"], path: "Benchmarks/Swift"),
 
         // MARK: Tests (one per library)
         .testTarget(name: "EmberTests", dependencies: ["Ember"], path: "Tests/EmberTests"),

@@ -1,2 +1,8 @@
-import Ember
-print("Ember benchmarks \(EmberVersion.string)")
+import Foundation
+
+// Usage: EmberBenchmarks [FILTER]. Prints one `name<TAB>milliseconds` line per workload.
+// Each library contributes its workloads from its own file (CoreBenchmarks.swift, ...).
+let filter = CommandLine.arguments.dropFirst().first
+var workloads: [Workload] = []
+workloads += coreWorkloads()
+Harness.run(workloads, filter: filter)

@@ -1,0 +1,5 @@
+import Ember
+
+func coreWorkloads() -> [Workload] {
+    []
+}
