@@ -36,13 +36,10 @@ enum Fixtures {
     }
 
     static func double(_ value: Any) -> Double {
+        // Floats are stored as repr strings so that they parse exactly.
         if let s = value as? String {
-            switch s {
-            case "nan": return .nan
-            case "inf": return .infinity
-            case "-inf": return -.infinity
-            default: fatalError("bad fixture number \(s)")
-            }
+            guard let parsed = Double(s) else { fatalError("bad fixture number \(s)") }
+            return parsed
         }
         return (value as! NSNumber).doubleValue
     }

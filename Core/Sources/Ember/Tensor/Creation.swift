@@ -134,7 +134,11 @@ extension Tensor {
         // PyTorch fills the first half from the start and the second half from the end, so
         // both endpoints are exact.
         let half = steps / 2
-        t.fillIndexed(double: { i in i < half ? start + step * Double(i) : end - step * Double(steps - 1 - i) })
+        if steps == 1 {
+            t.fill_(.double(start))
+        } else {
+            t.fillIndexed(double: { i in i < half ? start + step * Double(i) : end - step * Double(steps - 1 - i) })
+        }
         return t
     }
 
