@@ -38,8 +38,17 @@ let package = Package(
             ], path: "Core/Sources/Ember"),
 
         // MARK: Domain libraries
-        .target(name: "EmberVision", dependencies: ["Ember"], path: "Vision/Sources/EmberVision"),
-        .target(name: "EmberAudio", dependencies: ["Ember"], path: "Audio/Sources/EmberAudio"),
+        .systemLibrary(
+            name: "CLibPNG", path: "Vision/Sources/CLibPNG", pkgConfig: "libpng",
+            providers: [.apt(["libpng-dev"])]),
+        .systemLibrary(
+            name: "CJPEG", path: "Vision/Sources/CJPEG", pkgConfig: "libturbojpeg",
+            providers: [.apt(["libturbojpeg0-dev", "libjpeg62-turbo-dev"])]),
+        .target(name: "EmberVision", dependencies: ["Ember", "CLibPNG", "CJPEG"], path: "Vision/Sources/EmberVision"),
+        .systemLibrary(
+            name: "CSndfile", path: "Audio/Sources/CSndfile", pkgConfig: "sndfile",
+            providers: [.apt(["libsndfile1-dev"])]),
+        .target(name: "EmberAudio", dependencies: ["Ember", "CSndfile"], path: "Audio/Sources/EmberAudio"),
         .target(name: "EmberText", dependencies: ["Ember"], path: "Text/Sources/EmberText"),
         .target(
             name: "EmberHub", dependencies: [
