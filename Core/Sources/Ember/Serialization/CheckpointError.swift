@@ -14,6 +14,12 @@ public struct CheckpointError: Error, CustomStringConvertible, Sendable, Equatab
         case invalidLayout
         /// A size beyond the loader's safety limits (headers claiming terabytes, ...).
         case limitExceeded
+        /// A zip archive whose directory or entries are inconsistent or unsupported.
+        case malformedArchive
+        /// A pickle stream that is not valid or uses an unsupported opcode.
+        case malformedPickle
+        /// A pickle that names a global outside the allow-list (like `torch.load(weights_only=True)`).
+        case forbiddenGlobal
     }
 
     public let kind: Kind

@@ -1,11 +1,5 @@
 import Foundation
 
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
-
 /// A safetensors file opened for reading (`safetensors.safe_open`).
 ///
 /// Opening maps the file and parses only its header; `tensor(_:)` returns a tensor whose
@@ -38,22 +32,10 @@ public final class SafetensorsFile: @unchecked Sendable {
     /// Maps `path` and parses its header.
     public init(path: String) throws {
         self.path = path
-        let fd = open(path, O_RDONLY)
-        guard fd >= 0 else {
-            throw CheckpointError(.io, file: path, "cannot open: \(String(cString: strerror(errno)))")
-        }
-        defer { close(fd) }
-        var info = stat()
-        guard fstat(fd, &info) == 0 else {
-            throw CheckpointError(.io, file: path, "cannot stat: \(String(cString: strerror(errno)))")
-        }
-        let size = Int(info.st_size)
+        mapping = try MappedFile.map(path)
+        let size = mapping.byteCount
         guard size >= 8 else { throw CheckpointError(.truncated, file: path, "file of \(size) bytes has no header length") }
-        guard let base = mmap(nil, size, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0), base != MAP_FAILED else {
-            throw CheckpointError(.io, file: path, "cannot map \(size) bytes: \(String(cString: strerror(errno)))")
-        }
-        mapping = Storage(wrapping: base, byteCount: size) { pointer, length in _ = munmap(pointer, length) }
-        let parsed = try Self.parseHeader(UnsafeRawBufferPointer(start: base, count: size), file: path)
+        let parsed = try Self.parseHeader(UnsafeRawBufferPointer(start: mapping.data, count: size), file: path)
         metadata = parsed.metadata
         entries = parsed.entries
         keys = parsed.order
