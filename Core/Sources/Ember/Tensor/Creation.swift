@@ -154,7 +154,7 @@ extension Tensor {
     public static func eye(_ n: Int, _ m: Int? = nil, dtype: DType = .defaultFloat) -> Tensor {
         let columns = m ?? n
         let t = zeros([n, columns], dtype: dtype)
-        let diagonal = Tensor(storage: t.storage, dtype: dtype, shape: [min(n, columns)], strides: [columns + 1], offset: 0)
+        let diagonal = Tensor(storage: t.storage, dtype: dtype, shape: [Swift.min(n, columns)], strides: [columns + 1], offset: 0)
         diagonal.fill_(1)
         return t
     }

@@ -229,10 +229,10 @@ extension Tensor {
         var length: Int
         var start = storageOffset
         if offset >= 0 {
-            length = max(min(shape[a], shape[b] - offset), 0)
+            length = Swift.max(Swift.min(shape[a], shape[b] - offset), 0)
             if length > 0 { start += offset * strides[b] }
         } else {
-            length = max(min(shape[a] + offset, shape[b]), 0)
+            length = Swift.max(Swift.min(shape[a] + offset, shape[b]), 0)
             if length > 0 { start -= offset * strides[a] }
         }
         let keep = shape.indices.filter { $0 != a && $0 != b }
