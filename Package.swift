@@ -44,7 +44,10 @@ let package = Package(
         .systemLibrary(
             name: "CJPEG", path: "Vision/Sources/CJPEG", pkgConfig: "libturbojpeg",
             providers: [.apt(["libturbojpeg0-dev", "libjpeg62-turbo-dev"])]),
-        .target(name: "EmberVision", dependencies: ["Ember", "CLibPNG", "CJPEG"], path: "Vision/Sources/EmberVision"),
+        .target(
+            name: "CEmberImage", path: "Vision/Sources/CEmberImage",
+            linkerSettings: [.linkedLibrary("png16"), .linkedLibrary("jpeg")]),
+        .target(name: "EmberVision", dependencies: ["Ember", "CLibPNG", "CJPEG", "CEmberImage"], path: "Vision/Sources/EmberVision"),
         .systemLibrary(
             name: "CSndfile", path: "Audio/Sources/CSndfile", pkgConfig: "sndfile",
             providers: [.apt(["libsndfile1-dev"])]),
