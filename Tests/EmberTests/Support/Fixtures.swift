@@ -69,3 +69,9 @@ func assertClose(
     }
     if failures > 5 { XCTFail("\(failures) elements differ in total \(message())", file: file, line: line) }
 }
+
+/// Rounds for the mutation-fuzz tests: `default` in the normal suite, `EMBER_FUZZ_ROUNDS`
+/// when `Scripts/fuzz` runs them longer.
+func fuzzRounds(_ defaultRounds: Int) -> Int {
+    ProcessInfo.processInfo.environment["EMBER_FUZZ_ROUNDS"].flatMap(Int.init) ?? defaultRounds
+}
