@@ -29,15 +29,7 @@ extension TorchCheckpoint {
         }
         zip.add(folder + "version", Array("3\n".utf8))
         let data = zip.finish()
-        let temporary = path + ".tmp-\(ProcessInfo.processInfo.processIdentifier)"
-        do {
-            try data.write(to: URL(fileURLWithPath: temporary))
-            if FileManager.default.fileExists(atPath: path) { try FileManager.default.removeItem(atPath: path) }
-            try FileManager.default.moveItem(atPath: temporary, toPath: path)
-        } catch {
-            try? FileManager.default.removeItem(atPath: temporary)
-            throw CheckpointError(.io, file: path, "cannot write: \(error.localizedDescription)")
-        }
+        try writeAtomically(data, to: path)
     }
 }
 

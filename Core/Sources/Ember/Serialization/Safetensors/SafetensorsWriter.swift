@@ -12,15 +12,7 @@ public enum Safetensors {
     /// tensors and metadata. The file is written to a temporary name and renamed into place.
     public static func save(_ tensors: [String: Tensor], metadata: [String: String]? = nil, to path: String) throws {
         let bytes = serialize(tensors, metadata: metadata)
-        let temporary = path + ".tmp-\(ProcessInfo.processInfo.processIdentifier)"
-        do {
-            try bytes.write(to: URL(fileURLWithPath: temporary))
-            if FileManager.default.fileExists(atPath: path) { try FileManager.default.removeItem(atPath: path) }
-            try FileManager.default.moveItem(atPath: temporary, toPath: path)
-        } catch {
-            try? FileManager.default.removeItem(atPath: temporary)
-            throw CheckpointError(.io, file: path, "cannot write: \(error.localizedDescription)")
-        }
+        try writeAtomically(bytes, to: path)
     }
 
     /// The bytes of a safetensors file holding `tensors` (`safetensors.torch.save`).
