@@ -82,7 +82,15 @@ final class TestServer: @unchecked Sendable {
         channel = try bootstrap.bind(host: "127.0.0.1", port: 0).wait()
     }
 
+    private var stopped = false
+
+    /// Closes the listener and every connection; safe to call twice.
     func stop() {
+        let first: Bool = lock.withLock {
+            defer { stopped = true }
+            return !stopped
+        }
+        guard first else { return }
         try? channel?.close().wait()
         try? group.syncShutdownGracefully()
     }
