@@ -119,3 +119,52 @@ final class MaintenanceTests: HubTestCase {
         XCTAssertEqual(defaults.endpoint, "https://huggingface.co")
     }
 }
+
+final class ConfigurationDetailTests: XCTestCase {
+    func testDatasetURLsAndFolders() throws {
+        var config = HubConfiguration(
+            endpoint: "http://hub.example/", cacheDirectory: URL(fileURLWithPath: "/c"), emberDirectory: URL(fileURLWithPath: "/e"),
+            torchHubDirectory: URL(fileURLWithPath: "/t"))
+        config.progress = nil
+        let hub = Hub(configuration: config)
+        XCTAssertEqual(hub.resolveURL(try Repository("org/data", type: .dataset), revision: "refs/pr/1", file: "train/a b.parquet"),
+                       "http://hub.example/datasets/org/data/resolve/refs%2Fpr%2F1/train/a%20b.parquet")
+        XCTAssertEqual(hub.resolveURL(try Repository("org/m"), revision: "main", file: "x.json"), "http://hub.example/org/m/resolve/main/x.json")
+    }
+
+    func testTokenFileIsRead() throws {
+        let dir = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try "  hf_abc\n".write(to: dir.appendingPathComponent("token"), atomically: true, encoding: .utf8)
+        XCTAssertEqual(HubConfiguration.fromEnvironment(["HOME": dir.path, "HF_HOME": dir.path]).token, "hf_abc")
+        XCTAssertEqual(HubConfiguration.fromEnvironment(["HOME": dir.path, "HF_HOME": dir.path, "HF_TOKEN": "env"]).token, "env")
+        XCTAssertNil(HubConfiguration.fromEnvironment(["HOME": dir.path, "HF_HOME": dir.path + "/none"]).token)
+    }
+
+    func testGlobsFollowFnmatch() {
+        XCTAssertTrue(Glob.matches("a/b/c.json", "*.json"))
+        XCTAssertTrue(Glob.matches("onnx/model.onnx", "onnx/"))
+        XCTAssertFalse(Glob.matches("model.onnx", "onnx/"))
+        XCTAssertTrue(Glob.selects("x.bin", include: [], exclude: []))
+        XCTAssertFalse(Glob.selects("x.bin", include: ["*.json"], exclude: []))
+        XCTAssertFalse(Glob.selects("x.json", include: ["*.json"], exclude: ["x.*"]))
+    }
+
+    func testProgressBarDrawsSizeSpeedAndSummary() {
+        let lines = EventText()
+        let bar = TerminalProgressBar(output: { lines.append($0) })
+        bar.handle(HubProgressEvent(file: "w.bin", completed: 1_000_000, total: 4_000_000, finished: false))
+        bar.handle(HubProgressEvent(file: "w.bin", completed: 4_000_000, total: 4_000_000, finished: true))
+        let text = lines.text
+        XCTAssertTrue(text.contains("w.bin [#####               ] 1.0 MB/4.0 MB"), text)
+        XCTAssertTrue(text.contains("\u{1B}[2Kw.bin: 4.0 MB at "), text)
+        XCTAssertTrue(text.hasSuffix("/s\n"), text)
+    }
+}
+
+final class EventText: @unchecked Sendable {
+    private let lock = NSLock()
+    private var parts: [String] = []
+    func append(_ part: String) { lock.withLock { parts.append(part) } }
+    var text: String { lock.withLock { parts.joined() } }
+}

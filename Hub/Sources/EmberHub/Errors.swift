@@ -47,8 +47,6 @@ public enum HubError: Error, Equatable, Sendable, CustomStringConvertible, Local
     case invalidArgument(String)
     /// Another process held the download lock longer than the configured wait.
     case lockTimeout(path: String)
-    /// A file inside the cache does not have the shape the cache layout requires.
-    case corruptCache(path: String, reason: String)
     /// A wheel (zip) cannot be read.
     case archive(path: String, reason: String)
 
@@ -83,8 +81,6 @@ public enum HubError: Error, Equatable, Sendable, CustomStringConvertible, Local
             return "invalid argument: \(message)"
         case let .lockTimeout(path):
             return "gave up waiting for the lock \(path) (another process is downloading the same file)"
-        case let .corruptCache(path, reason):
-            return "corrupt cache entry \(path): \(reason)"
         case let .archive(path, reason):
             return "cannot read archive \(path): \(reason)"
         }

@@ -33,7 +33,7 @@ enum Exit {
         case .notFound: return notFound
         case .unauthorized, .forbidden: return denied
         case .offline, .httpStatus, .tooManyRedirects, .timeout, .network, .invalidResponse: return network
-        case .checksumMismatch, .sizeMismatch, .corruptCache, .archive: return integrity
+        case .checksumMismatch, .sizeMismatch, .archive: return integrity
         case .disk, .lockTimeout: return disk
         case .invalidArgument: return ExitCode.validationFailure.rawValue
         }

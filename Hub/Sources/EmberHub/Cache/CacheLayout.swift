@@ -11,7 +11,8 @@ import Foundation
 ///     blobs/<etag>.incomplete           a download in progress (never linked from a snapshot)
 ///     refs/<revision>                   the commit hash a branch or tag pointed to, no newline
 ///     snapshots/<commit>/<path>         relative symlink to ../../blobs/<etag>
-///     .no_exist/<commit>/<path>         empty marker: the file is known to be absent
+///     .no_exist/<commit>/<path>         huggingface_hub's marker of a known-absent file (Ember
+///                                       only removes these, with the revision)
 /// ```
 public struct RepoCache: Sendable {
     /// The repository.
@@ -42,10 +43,6 @@ public struct RepoCache: Sendable {
     public func snapshot(_ commit: String) -> URL { snapshots.appendingPathComponent(commit, isDirectory: true) }
     /// Where a file of `commit` is linked.
     public func pointer(commit: String, file: String) -> URL { snapshot(commit).appendingPathComponent(file) }
-    func noExist(commit: String, file: String) -> URL {
-        folder.appendingPathComponent(".no_exist").appendingPathComponent(commit).appendingPathComponent(file)
-    }
-
     /// The commit `revision` stands for: itself if it is a commit hash, else what `refs/`
     /// recorded; `nil` when unknown.
     public func commit(for revision: String) -> String? {
@@ -53,7 +50,8 @@ public struct RepoCache: Sendable {
         let ref = refs.appendingPathComponent(revision)
         guard let text = try? String(contentsOf: ref, encoding: .utf8) else { return nil }
         let commit = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        return commit.isEmpty ? nil : commit
+        // A ref that does not hold a commit hash (hand-edited, truncated) must not become a path.
+        return isCommitHash(commit) ? commit : nil
     }
 
     /// The cached file for `file` at `revision`, if both the pointer and its blob exist.
@@ -110,13 +108,6 @@ public struct RepoCache: Sendable {
         } catch {
             throw diskError(pointer.path, code)
         }
-    }
-
-    /// Marks `file` as absent at `commit`, so offline lookups can answer "does not exist".
-    func markMissing(commit: String, file: String) {
-        let marker = noExist(commit: commit, file: file)
-        try? makeDirectory(marker.deletingLastPathComponent())
-        FileManager.default.createFile(atPath: marker.path, contents: nil)
     }
 
     /// Writes the CACHEDIR.TAG (bford.info/cachedir) that tells backup tools to skip the cache.
