@@ -13,6 +13,10 @@ final class CommandLineTests: HubTestCase {
     }
 
     private func run(_ arguments: [String], offline: Bool = false) throws -> (code: Int32, out: String, err: String) {
+        try finish(start(arguments, offline: offline))
+    }
+
+    private func start(_ arguments: [String], offline: Bool = false) throws -> (Process, Pipe, Pipe) {
         let process = Process()
         process.executableURL = try binary()
         process.arguments = arguments
@@ -30,6 +34,11 @@ final class CommandLineTests: HubTestCase {
         process.standardOutput = out
         process.standardError = err
         try process.run()
+        return (process, out, err)
+    }
+
+    private func finish(_ started: (Process, Pipe, Pipe)) -> (code: Int32, out: String, err: String) {
+        let (process, out, err) = started
         let outData = out.fileHandleForReading.readDataToEndOfFile()
         let errData = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
@@ -78,6 +87,22 @@ final class CommandLineTests: HubTestCase {
         XCTAssertEqual(result.code, 2)
         result = try run(["rm", "not a repo"])
         XCTAssertEqual(result.code, 64)
+    }
+
+    func testTwoProcessesDownloadingOneFileFetchItOnce() throws {
+        // About a second of transfer, so the second process arrives while the first downloads.
+        fake.inject(.slow(.milliseconds(150)), on: "cdn")
+        let big = (0..<400_000).map { UInt8(truncatingIfNeeded: $0 &* 40_503 >> 5) }
+        fake.add("model.bin", big, lfs: true)
+        let first = try start(["download", fake.repo, "model.bin", "--quiet"])
+        let second = try start(["download", fake.repo, "model.bin", "--quiet"])
+        let (a, b) = (finish(first), finish(second))
+        XCTAssertEqual(a.code, 0, a.err)
+        XCTAssertEqual(b.code, 0, b.err)
+        XCTAssertEqual(a.out, b.out)
+        XCTAssertEqual(Array(try Data(contentsOf: repoCache.pointer(commit: fake.commit, file: "model.bin"))), big)
+        XCTAssertEqual(fake.requests(containing: "/cdn/").count, 1)
+        XCTAssertEqual(fake.requests(containing: "resolve/main/model.bin").count, 2)
     }
 
     func testWheelImportAndEnv() throws {
