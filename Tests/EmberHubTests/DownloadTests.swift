@@ -162,6 +162,24 @@ final class DownloadTests: HubTestCase {
         try assertCacheConsistent()
     }
 
+    func testALockHeldElsewhereIsWaitedForThenGivenUp() async throws {
+        // flock on a second descriptor is what another process (Ember or Python's filelock) holds.
+        let etag = FakeHub.etag(fake.files["model.bin"]!, lfs: true)
+        let lockPath = repoCache.lock(etag)
+        try FileManager.default.createDirectory(at: lockPath.deletingLastPathComponent(), withIntermediateDirectories: true)
+        let fd = open(lockPath.path, O_RDWR | O_CREAT, 0o644)
+        XCTAssertEqual(flock(fd, LOCK_EX), 0)
+        var config = configuration()
+        config.lockTimeout = 0.3
+        let error = await hubError { try await Hub(configuration: config).download(repo: self.fake.repo, file: "model.bin") }
+        XCTAssertEqual(error, .lockTimeout(path: lockPath.path))
+        XCTAssertEqual(fake.requests(containing: "/cdn/").count, 0)
+        flock(fd, LOCK_UN)
+        close(fd)
+        _ = try await Hub(configuration: config).download(repo: fake.repo, file: "model.bin")
+        try assertCacheConsistent()
+    }
+
     func testFullDiskFailsWithADiskErrorAndCachesNothing() async throws {
         var config = configuration()
         config.writeFault = { written in written >= 8_192 ? ENOSPC : nil }
