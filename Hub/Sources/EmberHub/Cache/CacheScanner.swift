@@ -77,10 +77,10 @@ public enum CacheScanner {
             var seen: Set<String> = []
             for file in files {
                 let path = folder.appendingPathComponent(file)
-                if let blob = blobName(of: path), seen.insert(blob).inserted {
-                    revisionSize += blobSizes[blob] ?? 0
-                } else if blobName(of: path) == nil {
-                    revisionSize += (try? fileSize(path)).flatMap { $0 } ?? 0
+                if let blob = blobName(of: path) {
+                    if seen.insert(blob).inserted { revisionSize += blobSizes[blob] ?? 0 }
+                } else {
+                    revisionSize += (try? fileSize(path)).flatMap { $0 } ?? 0  // a copy, not a link
                 }
             }
             let modified = (try? fm.attributesOfItem(atPath: folder.path)[.modificationDate] as? Date) ?? .distantPast

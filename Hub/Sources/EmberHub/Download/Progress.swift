@@ -86,7 +86,7 @@ public final class TerminalProgressBar: @unchecked Sendable {
         let moved = active.values.reduce(0.0) { $0 + Double($1.completed - $1.startBytes) }
         let elapsed = active.values.map { now.timeIntervalSince($0.started) }.max() ?? 0
         let speed = elapsed > 0 ? moved / elapsed : 0
-        let label = active.count == 1 ? active.keys.first! : "\(active.count) files"
+        let label = active.count == 1 ? (active.keys.first ?? "") : "\(active.count) files"
         var text = "\(label) \(Self.bytes(Double(done)))"
         if let total, total > 0 {
             let fraction = min(1, Double(done) / Double(total))

@@ -63,8 +63,10 @@ extension Hub {
         try validateRevision(revision)
         let cache = RepoCache(repository, cacheDirectory: configuration.cacheDirectory)
         if configuration.offline {
-            return try cachedSnapshot(cache, revision: revision, include: include, exclude: exclude)
-                ?? { throw HubError.offline(missing: "snapshot of \(repository)@\(revision) in \(cache.folder.path)") }()
+            guard let cached = try cachedSnapshot(cache, revision: revision, include: include, exclude: exclude) else {
+                throw HubError.offline(missing: "snapshot of \(repository)@\(revision) in \(cache.folder.path)")
+            }
+            return cached
         }
         return try await withTransport { transport in
             let listing: (commit: String, files: [String])
