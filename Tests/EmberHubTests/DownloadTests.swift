@@ -238,6 +238,28 @@ final class DownloadTests: HubTestCase {
         XCTAssertEqual(all.filter(\.finished).count, 1)
     }
 
+    func testMalformedServerAnswersAreTypedErrors() async throws {
+        fake.inject(.replace(Reply(headers: [("ETag", "\"abc\"")], body: Array("x".utf8))), on: "resolve:config.json")
+        var error = await hubError { try await self.hub().download(repo: self.fake.repo, file: "config.json") }
+        guard case let .invalidResponse(_, reason)? = error else { return XCTFail("\(String(describing: error))") }
+        XCTAssertTrue(reason.contains("X-Repo-Commit"), reason)
+
+        fake.inject(.replace(Reply(headers: [("X-Repo-Commit", fake.commit), ("ETag", "\"../../evil\"")])), on: "resolve:config.json")
+        error = await hubError { try await self.hub().download(repo: self.fake.repo, file: "config.json") }
+        guard case .invalidResponse? = error else { return XCTFail("\(String(describing: error))") }
+
+        fake.inject(.replace(Reply(headers: [("Content-Type", "application/json")], body: Array("{\"sha\": 1}".utf8))), on: "api")
+        error = await hubError { try await self.hub().snapshot(repo: self.fake.repo) }
+        guard case .invalidResponse? = error else { return XCTFail("\(String(describing: error))") }
+
+        let unsafe = try JSONSerialization.data(withJSONObject: ["sha": fake.commit, "siblings": [["rfilename": "../x"]]])
+        fake.inject(.replace(Reply(headers: [("Content-Type", "application/json")], body: Array(unsafe))), on: "api")
+        error = await hubError { try await self.hub().snapshot(repo: self.fake.repo) }
+        guard case let .invalidResponse(_, reason)? = error else { return XCTFail("\(String(describing: error))") }
+        XCTAssertTrue(reason.contains("../x"), reason)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: root.appendingPathComponent("x").path))
+    }
+
     func testBadInputIsRejectedBeforeAnyRequest() async throws {
         for file in ["../x", "/etc/passwd", "a//b", ""] {
             let error = await hubError { try await self.hub().download(repo: self.fake.repo, file: file) }

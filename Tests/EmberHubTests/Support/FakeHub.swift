@@ -16,6 +16,8 @@ enum Fault {
     case stall(after: Int)
     /// Send 64 KiB pieces with a pause between them.
     case slow(TimeAmount)
+    /// Answer with this reply instead (malformed data, missing headers).
+    case replace(Reply)
 }
 
 /// The hub's HTTP surface over fixture files: `HEAD/GET /{repo}/resolve/{rev}/{path}` (LFS
@@ -89,7 +91,7 @@ final class FakeHub: @unchecked Sendable {
                 faults[key] = times > 1 ? .cut(after: after, times: times - 1) : nil
             case let .status(status, times, headers):
                 faults[key] = times > 1 ? .status(status, times: times - 1, headers: headers) : nil
-            case .corrupt, .stall, .slow:
+            case .corrupt, .stall, .slow, .replace:
                 break
             }
             return fault
@@ -104,6 +106,7 @@ final class FakeHub: @unchecked Sendable {
         case let .slow(delay)?: reply.chunkDelay = delay
         case .corrupt?: if !reply.body.isEmpty { reply.body[reply.body.count / 2] ^= 0xFF }
         case let .status(status, _, headers)?: return .status(status, headers)
+        case let .replace(replacement)?: return replacement
         case nil: break
         }
         return reply
@@ -154,7 +157,11 @@ final class FakeHub: @unchecked Sendable {
                 ("X-Error-Code", "EntryNotFound"), ("X-Error-Message", "\(name) does not exist"), ("X-Repo-Commit", commit),
             ])
         }
-        if let fault = takeFault("resolve:" + name), case .status = fault { return applying(fault, to: Reply()) }
+        if let fault = takeFault("resolve:" + name) {
+            var reply = applying(fault, to: Reply())
+            reply.headOnly = request.method == "HEAD"
+            return reply
+        }
         let etag = Self.etag(data, lfs: lfs.contains(name))
         if lfs.contains(name) {
             var reply = Reply(status: .found, headers: [
