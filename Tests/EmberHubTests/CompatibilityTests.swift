@@ -47,10 +47,13 @@ final class CompatibilityTests: HubTestCase {
             throw XCTSkip("no fixture venv with huggingface_hub (Scripts/fixtures/setup)")
         }
         _ = try await hub().snapshot(repo: fake.repo)
+        _ = await hubError { try await self.hub().download(repo: self.fake.repo, file: "missing.txt") }
         let script = """
             import sys
             from huggingface_hub import try_to_load_from_cache, scan_cache_dir
+            from huggingface_hub.file_download import _CACHED_NO_EXIST
             cache = sys.argv[1]
+            assert try_to_load_from_cache("\(fake.repo)", "missing.txt", cache_dir=cache) is _CACHED_NO_EXIST
             for name in ["config.json", "model.bin", "nested/notes.txt"]:
                 path = try_to_load_from_cache("\(fake.repo)", name, cache_dir=cache, revision="main")
                 assert isinstance(path, str), (name, path)

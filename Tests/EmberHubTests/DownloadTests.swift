@@ -100,6 +100,14 @@ final class DownloadTests: HubTestCase {
     func testNotFoundKinds() async throws {
         var error = await hubError { try await self.hub().download(repo: self.fake.repo, file: "missing.txt") }
         guard case .notFound(.file, _, _)? = error else { return XCTFail("\(String(describing: error))") }
+        // Remembered under .no_exist, so offline the answer is "absent", not "not cached".
+        XCTAssertTrue(FileManager.default.fileExists(atPath: repoCache.noExist(commit: fake.commit, file: "missing.txt").path))
+        var offline = configuration()
+        offline.offline = true
+        error = await hubError { try await Hub(configuration: offline).download(repo: self.fake.repo, file: "missing.txt") }
+        guard case .notFound(.file, _, _)? = error else { return XCTFail("\(String(describing: error))") }
+        error = await hubError { try await Hub(configuration: offline).download(repo: self.fake.repo, file: "other.txt") }
+        guard case .offline? = error else { return XCTFail("\(String(describing: error))") }
         error = await hubError { try await self.hub().download(repo: self.fake.repo, file: "config.json", revision: "v9") }
         guard case .notFound(.revision, _, _)? = error else { return XCTFail("\(String(describing: error))") }
         error = await hubError { try await self.hub().download(repo: "nobody/nothing", file: "config.json") }

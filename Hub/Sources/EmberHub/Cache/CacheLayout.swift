@@ -11,8 +11,7 @@ import Foundation
 ///     blobs/<etag>.incomplete           a download in progress (never linked from a snapshot)
 ///     refs/<revision>                   the commit hash a branch or tag pointed to, no newline
 ///     snapshots/<commit>/<path>         relative symlink to ../../blobs/<etag>
-///     .no_exist/<commit>/<path>         huggingface_hub's marker of a known-absent file (Ember
-///                                       only removes these, with the revision)
+///     .no_exist/<commit>/<path>         empty marker: the file is known to be absent
 /// ```
 public struct RepoCache: Sendable {
     /// The repository.
@@ -108,6 +107,25 @@ public struct RepoCache: Sendable {
         } catch {
             throw diskError(pointer.path, code)
         }
+    }
+
+    func noExist(commit: String, file: String) -> URL {
+        folder.appendingPathComponent(".no_exist").appendingPathComponent(commit).appendingPathComponent(file)
+    }
+
+    /// Records that `file` does not exist at `commit`: an empty file under `.no_exist/`, the
+    /// marker huggingface_hub writes and reads too.
+    func markMissing(commit: String, file: String) {
+        let marker = noExist(commit: commit, file: file)
+        guard (try? makeDirectory(marker.deletingLastPathComponent())) != nil else { return }
+        FileManager.default.createFile(atPath: marker.path, contents: nil)
+    }
+
+    /// The `.no_exist` marker of `file` at `revision`, if the cache knows it to be absent.
+    func missingMarker(_ file: String, revision: String) -> URL? {
+        guard let commit = commit(for: revision) else { return nil }
+        let marker = noExist(commit: commit, file: file)
+        return FileManager.default.fileExists(atPath: marker.path) ? marker : nil
     }
 
     /// Writes the CACHEDIR.TAG (bford.info/cachedir) that tells backup tools to skip the cache.

@@ -45,7 +45,7 @@ public enum CacheMaintenance {
         }
         let commit = try resolve(revision, in: before, cache: cache)
         try removeItem(cache.snapshot(commit))
-        try? fm.removeItem(at: cache.folder.appendingPathComponent(".no_exist").appendingPathComponent(commit))
+        try? fm.removeItem(at: cache.folder.appendingPathComponent(".no_exist").appendingPathComponent(commit, isDirectory: true))
         for (name, target) in CacheScanner.readRefs(cache) where target == commit {
             try removeItem(cache.refs.appendingPathComponent(name))
         }

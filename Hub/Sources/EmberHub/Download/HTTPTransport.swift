@@ -48,9 +48,11 @@ final class HTTPTransport: @unchecked Sendable {
 
     /// Sends one request and follows redirects per `policy`; the body of the returned response
     /// is not yet read. Throws for 4xx/5xx (``TransientHTTPError`` for 429 and 5xx).
+    /// `failedHeaders` sees the headers of a 4xx/5xx answer before its error is thrown (the
+    /// hub's 404 for a missing file still names the commit).
     func send(
         _ method: HTTPMethod, _ url: String, headers extra: HTTPHeaders = [:],
-        redirects policy: RedirectPolicy = .all
+        redirects policy: RedirectPolicy = .all, failedHeaders: ((HTTPHeaders) -> Void)? = nil
     ) async throws -> (response: HTTPClientResponse, url: String) {
         var current = url
         var visited: Set<String> = [url]
@@ -90,6 +92,7 @@ final class HTTPTransport: @unchecked Sendable {
             }
             if code >= 400 {
                 let error = Self.statusError(code, url: current, headers: response.headers)
+                failedHeaders?(response.headers)
                 await drain(response)
                 if code == 429 || code >= 500 {
                     let retryAfter = response.headers.first(name: "Retry-After").flatMap(TimeInterval.init)

@@ -38,6 +38,9 @@ extension Hub {
         if isCommitHash(revision), let hit = cache.cachedFile(file, revision: revision) { return hit }
         if configuration.offline {
             if let hit = cache.cachedFile(file, revision: revision) { return hit }
+            if let marker = cache.missingMarker(file, revision: revision) {
+                throw HubError.notFound(.file, name: "\(file) (known absent at \(repository)@\(revision))", url: marker.path)
+            }
             throw HubError.offline(missing: "\(file) of \(repository)@\(revision) in \(cache.folder.path)")
         }
         return try await withTransport { transport in
@@ -103,6 +106,13 @@ extension Hub {
             // The hub is unreachable or failing: a cached copy of the same revision will do.
             if let hit = cache.cachedFile(file, revision: revision) { return hit }
             throw error
+        } catch let MetadataFailure.missingFile(error, commit) {
+            // Remembered as huggingface_hub does, so offline lookups can say "does not exist".
+            if let commit {
+                try? cache.writeRef(revision, commit: commit)
+                cache.markMissing(commit: commit, file: file)
+            }
+            throw error
         }
         let pointer = cache.pointer(commit: meta.commit, file: file)
         if FileManager.default.fileExists(atPath: pointer.path) {
@@ -129,8 +139,22 @@ extension Hub {
     /// The hub's HEAD on the resolve URL: commit, ETag and size, following only redirects on
     /// the hub itself (a renamed repository) and reading the CDN redirect's own headers.
     func metadata(_ url: String, transport: HTTPTransport) async throws -> FileMetadata {
+        var missingCommit: String?
+        do {
+            return try await headMetadata(url, transport: transport) { headers in
+                missingCommit = headers.first(name: "X-Repo-Commit").flatMap { isCommitHash($0) ? $0 : nil }
+            }
+        } catch let error as HubError {
+            if case .notFound(.file, _, _) = error { throw MetadataFailure.missingFile(error, commit: missingCommit) }
+            throw error
+        }
+    }
+
+    private func headMetadata(
+        _ url: String, transport: HTTPTransport, failedHeaders: @escaping (HTTPHeaders) -> Void
+    ) async throws -> FileMetadata {
         try await transport.withRetries(url) { _ in
-            let (response, finalURL) = try await transport.send(.HEAD, url, redirects: .sameHost)
+            let (response, finalURL) = try await transport.send(.HEAD, url, redirects: .sameHost, failedHeaders: failedHeaders)
             await transport.drain(response)
             let headers = response.headers
             let isRedirect = (300..<400).contains(Int(response.status.code))
@@ -192,6 +216,11 @@ extension Hub {
         let files = listFiles(under: folder).filter { Glob.selects($0, include: include, exclude: exclude) }
         return HubSnapshot(folder: folder, commit: commit, files: files)
     }
+}
+
+/// A 404 for a file, with the commit the hub said it looked in.
+enum MetadataFailure: Error {
+    case missingFile(HubError, commit: String?)
 }
 
 /// `W/"abc"` and `"abc"` both name the blob `abc`.
