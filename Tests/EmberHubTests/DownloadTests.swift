@@ -246,6 +246,39 @@ final class DownloadTests: HubTestCase {
         XCTAssertEqual(all.filter(\.finished).count, 1)
     }
 
+    func testRequestsGoThroughTheConfiguredProxy() async throws {
+        var config = configuration()
+        config.endpoint = "http://hub.invalid"  // resolvable only by the proxy
+        config.httpProxy = URL(string: fake.base)
+        let path = try await Hub(configuration: config).download(repo: fake.repo, file: "model.bin")
+        XCTAssertEqual(Array(try Data(contentsOf: path)), fake.files["model.bin"])
+        // Every connection was a CONNECT tunnel through the proxy, to the host the URL names.
+        let log = fake.server.log
+        XCTAssertEqual(log.filter { $0.method == "CONNECT" }.map(\.path).sorted(),
+                       ["hub.invalid:80", "localhost:\(fake.server.port)"])
+        XCTAssertEqual(log.filter { $0.method != "CONNECT" }.map(\.method), ["HEAD", "GET"])
+        XCTAssertEqual(log.first { $0.method == "HEAD" }?.headers["host"], "hub.invalid")
+    }
+
+    func testNoProxyMatchesHostsAndSubdomains() {
+        var config = configuration()
+        config.noProxy = [".internal.example", "mirror", "10.0.0.1:8080"]
+        XCTAssertTrue(config.bypassesProxy("internal.example"))
+        XCTAssertTrue(config.bypassesProxy("pypi.internal.example"))
+        XCTAssertTrue(config.bypassesProxy("MIRROR"))
+        XCTAssertTrue(config.bypassesProxy("10.0.0.1"))
+        XCTAssertFalse(config.bypassesProxy("notmirror"))
+        XCTAssertFalse(config.bypassesProxy("huggingface.co"))
+        config.noProxy = ["*"]
+        XCTAssertTrue(config.bypassesProxy("huggingface.co"))
+        let fromEnvironment = HubConfiguration.fromEnvironment(
+            ["HOME": "/nonexistent", "https_proxy": "proxy.site:3128", "NO_PROXY": "a, b"])
+        XCTAssertEqual(fromEnvironment.httpsProxy?.host, "proxy.site")
+        XCTAssertEqual(fromEnvironment.httpsProxy?.port, 3128)
+        XCTAssertNil(fromEnvironment.httpProxy)
+        XCTAssertEqual(fromEnvironment.noProxy, ["a", "b"])
+    }
+
     func testMalformedServerAnswersAreTypedErrors() async throws {
         fake.inject(.replace(Reply(headers: [("ETag", "\"abc\"")], body: Array("x".utf8))), on: "resolve:config.json")
         var error = await hubError { try await self.hub().download(repo: self.fake.repo, file: "config.json") }

@@ -75,7 +75,9 @@ final class TestServer: @unchecked Sendable {
             .serverChannelOption(ChannelOptions.backlog, value: 64)
             .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
-                channel.pipeline.configureHTTPServerPipeline().flatMap {
+                channel.pipeline.addHandler(ConnectTunnel(server: self)).flatMap {
+                    channel.pipeline.configureHTTPServerPipeline()
+                }.flatMap {
                     channel.pipeline.addHandler(Connection(server: self))
                 }
             }
@@ -101,6 +103,46 @@ final class TestServer: @unchecked Sendable {
             return _handler
         }
         return handler(request)
+    }
+
+    fileprivate func logConnect(_ target: String) {
+        lock.withLock { _log.append(SeenRequest(method: "CONNECT", path: target, headers: [:])) }
+    }
+
+    /// Lets the server act as an HTTP proxy for itself: a leading `CONNECT host:port` is
+    /// answered with 200 and the rest of the connection is served as if it came directly.
+    private final class ConnectTunnel: ChannelInboundHandler, RemovableChannelHandler {
+        typealias InboundIn = ByteBuffer
+        typealias InboundOut = ByteBuffer
+        typealias OutboundOut = ByteBuffer
+        let server: TestServer
+        var pending: ByteBuffer?
+
+        init(server: TestServer) { self.server = server }
+
+        func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+            var incoming = unwrapInboundIn(data)
+            if pending == nil { pending = incoming } else { pending!.writeBuffer(&incoming) }
+            let text = String(buffer: pending!)
+            guard text.hasPrefix("CONNECT ") else {
+                if text.count >= 8 || !"CONNECT ".hasPrefix(text) { pass(context) }
+                return
+            }
+            guard let end = text.range(of: "\r\n\r\n") else { return }
+            let target = text.dropFirst(8).prefix { $0 != " " }
+            server.logConnect(String(target))
+            pending!.moveReaderIndex(forwardBy: text.utf8.distance(from: text.startIndex, to: end.upperBound))
+            var reply = context.channel.allocator.buffer(capacity: 64)
+            reply.writeString("HTTP/1.1 200 Connection established\r\n\r\n")
+            context.writeAndFlush(wrapOutboundOut(reply), promise: nil)
+            pass(context)
+        }
+
+        private func pass(_ context: ChannelHandlerContext) {
+            if let rest = pending, rest.readableBytes > 0 { context.fireChannelRead(wrapInboundOut(rest)) }
+            pending = nil
+            context.pipeline.removeHandler(context: context, promise: nil)
+        }
     }
 
     private final class Connection: ChannelInboundHandler {

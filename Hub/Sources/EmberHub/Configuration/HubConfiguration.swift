@@ -22,6 +22,12 @@ public struct HubConfiguration: Sendable {
     public var offline: Bool
     /// The simple-API index wheels are looked up in (`PIP_INDEX_URL`, else pip.conf, else PyPI).
     public var packageIndexURL: String
+    /// Proxy for `http` URLs (`HTTP_PROXY`), `http://[user:password@]host:port`.
+    public var httpProxy: URL?
+    /// Proxy for `https` URLs (`HTTPS_PROXY`), reached with `CONNECT`.
+    public var httpsProxy: URL?
+    /// Hosts reached directly (`NO_PROXY`): a name matches itself and its subdomains; `*` all.
+    public var noProxy: [String] = []
     /// Seconds to wait for a TCP connection.
     public var connectTimeout: TimeInterval = 10
     /// Seconds without any byte from the server before the request is abandoned (then retried).
@@ -63,7 +69,7 @@ public struct HubConfiguration: Sendable {
 
     /// Reads `HF_HOME`, `HF_HUB_CACHE`, `HF_ENDPOINT`, `HF_TOKEN`, `HF_TOKEN_PATH`,
     /// `HF_HUB_OFFLINE`, `HF_HUB_DISABLE_PROGRESS_BARS`, `TORCH_HOME`, `EMBER_CACHE`,
-    /// `PIP_INDEX_URL` and pip's configuration files.
+    /// `PIP_INDEX_URL`, pip's configuration files, and `HTTP_PROXY`, `HTTPS_PROXY`, `NO_PROXY`.
     public static func fromEnvironment(
         _ env: [String: String] = ProcessInfo.processInfo.environment
     ) -> HubConfiguration {
@@ -87,6 +93,13 @@ public struct HubConfiguration: Sendable {
             token: readToken(env, hfHome: hfHome, home: home),
             offline: isTrue(env["HF_HUB_OFFLINE"]) || isTrue(env["TRANSFORMERS_OFFLINE"]),
             packageIndexURL: PipConfiguration.indexURL(env: env, home: home))
+        func proxy(_ name: String) -> URL? {
+            (env[name] ?? env[name.lowercased()]).flatMap { $0.isEmpty ? nil : URL(string: $0.contains("://") ? $0 : "http://" + $0) }
+        }
+        config.httpProxy = proxy("HTTP_PROXY")
+        config.httpsProxy = proxy("HTTPS_PROXY")
+        config.noProxy = (env["NO_PROXY"] ?? env["no_proxy"] ?? "").split(separator: ",")
+            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         if !isTrue(env["HF_HUB_DISABLE_PROGRESS_BARS"]), TerminalProgressBar.standardErrorIsTerminal {
             config.progress = TerminalProgressBar.shared.handle
         }
@@ -100,6 +113,17 @@ public struct HubConfiguration: Sendable {
         guard let text = try? String(contentsOf: path, encoding: .utf8) else { return nil }
         let token = text.trimmingCharacters(in: .whitespacesAndNewlines)
         return token.isEmpty ? nil : token
+    }
+
+    /// Whether `host` bypasses the proxies per ``noProxy``.
+    func bypassesProxy(_ host: String) -> Bool {
+        let host = host.lowercased()
+        return noProxy.contains { entry in
+            let name = entry.lowercased().split(separator: ":").first.map(String.init) ?? ""
+            if name == "*" { return true }
+            let bare = name.hasPrefix(".") ? String(name.dropFirst()) : name
+            return !bare.isEmpty && (host == bare || host.hasSuffix("." + bare))
+        }
     }
 
     static func isTrue(_ value: String?) -> Bool {

@@ -22,25 +22,44 @@ struct TransientHTTPError: Error {
 /// the hub's own host, retries with exponential backoff, timeouts, and the mapping of every
 /// failure to a ``HubError``.
 final class HTTPTransport: @unchecked Sendable {
-    let client: HTTPClient
     let configuration: HubConfiguration
+    private let direct: HTTPClient
+    private let httpProxied: HTTPClient?
+    private let httpsProxied: HTTPClient?
     private let endpointHost: String?
 
     init(configuration: HubConfiguration) {
         self.configuration = configuration
-        var settings = HTTPClient.Configuration()
-        // Redirects are followed here, not by the client, to keep the hub's headers of the
-        // first hop and to drop the token when the redirect leaves the hub.
-        settings.redirectConfiguration = .disallow
-        settings.timeout = .init(
-            connect: .milliseconds(Int64(configuration.connectTimeout * 1000)),
-            read: .milliseconds(Int64(configuration.readTimeout * 1000)))
-        settings.decompression = .disabled
-        client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: settings)
+        func client(proxy: URL?) -> HTTPClient {
+            var settings = HTTPClient.Configuration()
+            // Redirects are followed here, not by the client, to keep the hub's headers of the
+            // first hop and to drop the token when the redirect leaves the hub.
+            settings.redirectConfiguration = .disallow
+            settings.timeout = .init(
+                connect: .milliseconds(Int64(configuration.connectTimeout * 1000)),
+                read: .milliseconds(Int64(configuration.readTimeout * 1000)))
+            settings.decompression = .disabled
+            if let proxy, let host = proxy.host {
+                let authorization = proxy.user.map { HTTPClient.Authorization.basic(username: $0, password: proxy.password ?? "") }
+                settings.proxy = .server(host: host, port: proxy.port ?? 80, authorization: authorization)
+            }
+            return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: settings)
+        }
+        direct = client(proxy: nil)
+        httpProxied = configuration.httpProxy.map { client(proxy: $0) }
+        httpsProxied = configuration.httpsProxy.map { client(proxy: $0) }
         endpointHost = URL(string: configuration.endpoint).map(Self.hostKey)
     }
 
-    func shutdown() async { try? await client.shutdown() }
+    func shutdown() async {
+        for client in [direct, httpProxied, httpsProxied].compactMap({ $0 }) { try? await client.shutdown() }
+    }
+
+    /// The proxied client for the URL's scheme unless `NO_PROXY` names its host.
+    private func client(for url: URL) -> HTTPClient {
+        if let host = url.host, configuration.bypassesProxy(host) { return direct }
+        return (url.scheme == "https" ? httpsProxied : httpProxied) ?? direct
+    }
 
     private static func hostKey(_ url: URL) -> String {
         "\(url.scheme ?? "")://\(url.host ?? ""):\(url.port ?? (url.scheme == "https" ? 443 : 80))"
@@ -70,7 +89,7 @@ final class HTTPTransport: @unchecked Sendable {
             request.headers.add(contentsOf: extra)
             let response: HTTPClientResponse
             do {
-                response = try await client.execute(request, deadline: .distantFuture)
+                response = try await client(for: parsed).execute(request, deadline: .distantFuture)
             } catch {
                 throw Self.map(error, url: current)
             }
