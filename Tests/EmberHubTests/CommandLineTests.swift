@@ -27,7 +27,9 @@ final class CommandLineTests: HubTestCase {
         environment["TORCH_HOME"] = root.appendingPathComponent("torch").path
         environment["PIP_INDEX_URL"] = fake.base + "/simple/"
         environment["HF_HUB_OFFLINE"] = offline ? "1" : "0"
-        environment.removeValue(forKey: "HF_TOKEN")
+        for name in ["HF_TOKEN", "HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy"] {
+            environment.removeValue(forKey: name)  // the fake hub is on loopback, reached directly
+        }
         process.environment = environment
         let out = Pipe()
         let err = Pipe()
