@@ -150,7 +150,8 @@ static inline __attribute__((always_inline)) float gelu_tanh_one(float x) {
     // 0.5 x (1 + tanh(u)) = x * sigmoid(2u), which avoids the cancellation of 1 + tanh.
     double d = (double)x;
     double u = 0.79788456080286535588 * (d + 0.044715 * d * d * d);
-    return (float)(d / (1.0 + ember_exp_core(-2.0 * u)));
+    // -inf gives NaN as in PyTorch (-inf * 0); the clamped exp would give -inf.
+    return x == -INFINITY ? NAN : (float)(d / (1.0 + ember_exp_core(-2.0 * u)));
 }
 
 #define EMBER_DEFINE_VARIANTS(NAME, BODY)                                                        \

@@ -83,6 +83,7 @@ enum ElementwiseDispatch {
 
     /// Runs a binary op with promotion and broadcasting; writes into `out` when given (in-place ops).
     static func binary<Op: BinaryOp>(_ a: Operand, _ b: Operand, _ op: Op, out: Tensor? = nil) -> Tensor {
+        if out == nil, let result = contiguousBinary(a, b, op) { return result }
         var dtype = resultType([a, b])
         if op.integersPromoteToFloat && !dtype.isFloatingPoint { dtype = .defaultFloat }
         let shape = Shape.broadcast(a.shape, b.shape, op: op.name)

@@ -19,20 +19,27 @@ private struct LerpKernel: DTypeVisitor {
 extension Tensor {
     /// `torch.lerp(self, end, weight)` with a scalar weight. Floating tensors of one dtype.
     public func lerp(_ end: Tensor, weight: Scalar) -> Tensor {
-        lerp(end, weight: Tensor(scalar: weight, dtype: dtype), out: nil)
+        lerp(end, weight: scalarWeight(weight), out: nil)
     }
     /// `torch.lerp(self, end, weight)` with a tensor weight, broadcasting all three.
     public func lerp(_ end: Tensor, weight: Tensor) -> Tensor { lerp(end, weight: weight, out: nil) }
 
     @discardableResult public func lerp_(_ end: Tensor, weight: Scalar) -> Tensor {
-        lerp(end, weight: Tensor(scalar: weight, dtype: dtype), out: self)
+        lerp(end, weight: scalarWeight(weight), out: self)
+    }
+
+    /// A scalar weight stays in the compute dtype (float32 for half tensors), as PyTorch keeps
+    /// it: rounding 0.8 to float16 first would move the result by an ulp.
+    private func scalarWeight(_ weight: Scalar) -> Tensor {
+        precondition(dtype.isFloatingPoint, "lerp: \"lerp_kernel_scalar\" not implemented for '\(dtype.scalarTypeName)'")
+        return Tensor(scalar: weight, dtype: dtype.computeDType)
     }
     @discardableResult public func lerp_(_ end: Tensor, weight: Tensor) -> Tensor { lerp(end, weight: weight, out: self) }
 
     private func lerp(_ end: Tensor, weight: Tensor, out: Tensor?) -> Tensor {
         precondition(dtype.isFloatingPoint, "lerp: \"lerp_kernel_scalar\" not implemented for '\(dtype.scalarTypeName)'")
         precondition(end.dtype == dtype, "lerp: expected dtype \(dtype) for `end` but got dtype \(end.dtype)")
-        precondition(weight.dtype == dtype, "lerp: expected dtype \(dtype) for `weight` but got dtype \(weight.dtype)")
+        precondition(weight.dtype == dtype || (weight.dim == 0 && weight.dtype == dtype.computeDType), "lerp: expected dtype \(dtype) for `weight` but got dtype \(weight.dtype)")
         let shape = Shape.broadcast(Shape.broadcast(self.shape, end.shape, op: "lerp"), weight.shape, op: "lerp")
         if let out {
             precondition(shape == out.shape, "lerp: output with shape \(out.shape) doesn't match the broadcast shape \(shape)")

@@ -1,0 +1,57 @@
+/// The per-op fast path for the common small-tensor case: contiguous operands of one shape
+/// and dtype (or a tensor and a Python scalar), a result of that same dtype, no `out`. It
+/// skips the scalar tensor, the broadcast plan and the strided iterator, which dominate the
+/// cost of an op on a handful of elements (a chain of small ops is dispatch-bound).
+extension ElementwiseDispatch {
+    static func contiguousBinary<Op: BinaryOp>(_ a: Operand, _ b: Operand, _ op: Op) -> Tensor? {
+        guard case .tensor(let x) = a, x.isContiguous else { return nil }
+        let dtype = x.dtype
+        guard dtype == .float32 || dtype == .float64 || dtype == .int64 || dtype == .int32 else { return nil }
+        if op.integersPromoteToFloat && !dtype.isFloatingPoint { return nil }
+        switch b {
+        case .tensor(let y):
+            guard y.dtype == dtype, y.isContiguous, y.shape == x.shape else { return nil }
+        case .scalar(let s):
+            var state = ResultTypeState()
+            state.add(x)
+            state.add(s)
+            guard state.result == dtype else { return nil }
+        }
+        let result = Tensor(empty: x.shape, dtype: dtype)
+        dtype.visit(ContiguousBinaryKernel(x: x, y: b, result: result, op: op))
+        return result
+    }
+}
+
+private struct ContiguousBinaryKernel<Op: BinaryOp>: DTypeVisitor {
+    let x: Tensor, y: Operand, result: Tensor, op: Op
+
+    func visit<T: TensorElement>(_: T.Type) {
+        switch T.self {
+        case is Float.Type: run(Float.self) { (a: Float, b: Float) in op.apply(a, b) }
+        case is Double.Type: run(Double.self) { (a: Double, b: Double) in op.apply(a, b) }
+        case is Int64.Type: run(Int64.self) { (a: Int64, b: Int64) in op.apply(a, b) }
+        case is Int32.Type: run(Int32.self) { (a: Int32, b: Int32) in op.apply(a, b) }
+        default: preconditionFailure("\(op.name): no fast kernel for \(T.dtype)")
+        }
+    }
+
+    @inline(__always)
+    private func run<T: TensorElement>(_: T.Type, _ f: (T, T) -> T) {
+        let px = UnsafePointer(x.pointer(as: T.self)), po = result.pointer(as: T.self)
+        let count = x.count
+        switch y {
+        case .tensor(let yt):
+            let py = UnsafePointer(yt.pointer(as: T.self))
+            parallelFor(count, grain: elementwiseGrain) { range in
+                for i in range { po[i] = f(px[i], py[i]) }
+            }
+        case .scalar(let s):
+            // The same conversion as `Tensor(scalar:dtype:)`.
+            let c: T = T.dtype.isFloatingPoint ? T(fromDouble: s.doubleValue) : T(fromInt64: s.int64Value)
+            parallelFor(count, grain: elementwiseGrain) { range in
+                for i in range { po[i] = f(px[i], c) }
+            }
+        }
+    }
+}
