@@ -2,8 +2,8 @@ import XCTest
 @testable import Ember
 
 /// Joining, moving and index ops against PyTorch (`Scripts/fixtures/core_joining.py`), for
-/// every dtype. These ops only move values (index_add / scatter_add add at most a few exact
-/// terms), so results must match exactly: tolerance 0, dtype and shape checked.
+/// every dtype. These ops only move values, so results must match exactly: tolerance 0, dtype
+/// and shape checked (except half-type index_add, see below).
 final class JoiningTests: XCTestCase {
     func testAgainstPyTorch() throws {
         var counts: [String: Int] = [:]
@@ -46,7 +46,12 @@ final class JoiningTests: XCTestCase {
             default: XCTFail("unknown op \(op)")
             }
             if let result {
-                assertClose(result, Fixtures.tensor(c["out"]), label)
+                // Repeated indices in half-type index_add: Ember rounds after each addition,
+                // PyTorch keeps the running sum in float32. Inputs are below 32 in magnitude, so
+                // the difference is at most one intermediate rounding at 32: atol 2^-5 for
+                // float16, 2^-2 for bfloat16. Exact everywhere else.
+                let atol = op != "index_add" ? 0 : x.dtype == .float16 ? 1.0 / 32 : x.dtype == .bfloat16 ? 0.25 : 0
+                assertClose(result, Fixtures.tensor(c["out"]), atol: atol, label)
             } else if let list {
                 let expected = IndexingFixtureSupport.tensors(c["out"])
                 XCTAssertEqual(list.count, expected.count, label)
@@ -73,10 +78,11 @@ final class JoiningTests: XCTestCase {
         let view = x.t()
         let before = x.storage.version
         view.scatter_(1, Tensor([[2], [0]] as [[Int]]), Tensor([[5.0], [6.0]], dtype: .float32))
-        XCTAssertEqual(x.toArray(Float.self), [6, 0, 0, 0, 0, 5])
+        // view[0][2] is x[2][0] and view[1][0] is x[0][1].
+        XCTAssertEqual(x.toArray(Float.self), [0, 6, 0, 0, 5, 0])
         XCTAssertGreaterThan(x.storage.version, before)
         x.indexAdd_(0, Tensor([1, 1] as [Int]), Tensor.ones([2, 2]))
-        XCTAssertEqual(x.toArray(Float.self), [6, 0, 2, 2, 0, 5])
+        XCTAssertEqual(x.toArray(Float.self), [0, 6, 2, 2, 5, 0])
     }
 
     /// A large contiguous cat takes the memcpy path across threads; values must be exact.
