@@ -110,36 +110,51 @@ enum ResizeKernels {
         }
     }
 
+    /// Runs `body` over `0..<count` in contiguous chunks, one per thread of Ember's pool.
+    static func parallelRanges(_ count: Int, _ body: (Range<Int>) -> Void) {
+        let chunks = Swift.min(Threading.numThreads, count)
+        if chunks <= 1 { if count > 0 { body(0..<count) }; return }
+        let per = (count + chunks - 1) / chunks
+        withoutActuallyEscaping(body) { body in
+            let box = UnsafeSendableBox(body)
+            DispatchQueue.concurrentPerform(iterations: chunks) { c in
+                let range = (c * per)..<Swift.min(count, (c + 1) * per)
+                if !range.isEmpty { box.value(range) }
+            }
+        }
+    }
+
+    /// Width pass over all rows of all planes, rounded to uint8, then height pass — the order and
+    /// intermediate rounding of PyTorch's kernels. Both passes split rows across threads.
     static func separableUInt8(
         _ src: UnsafeMutablePointer<UInt8>, _ dst: UnsafeMutablePointer<UInt8>, _ planes: Int, _ h: Int, _ w: Int,
         _ outH: Int, _ outW: Int, _ horizontal: ResizeTaps<Int32>?, _ vertical: ResizeTaps<Int32>?
     ) {
-        let (s, d) = (UnsafeSendableBox(src), UnsafeSendableBox(dst))
-        parallelPlanes(planes) { p in
-            let input = s.value + p * h * w
-            let output = d.value + p * outH * outW
-            var middle = input
-            var scratch: UnsafeMutablePointer<UInt8>? = nil
-            if let horizontal {
-                let target = vertical == nil ? output : UnsafeMutablePointer<UInt8>.allocate(capacity: h * outW)
-                if vertical != nil { scratch = target }
-                horizontalUInt8(input, target, h, w, outW, horizontal)
-                middle = target
-            }
-            if let vertical { verticalUInt8(middle, output, outW, outH, vertical) }
-            scratch?.deallocate()
+        var middle = src
+        var scratch: UnsafeMutablePointer<UInt8>? = nil
+        if let horizontal {
+            let target = vertical == nil ? dst : UnsafeMutablePointer<UInt8>.allocate(capacity: planes * h * outW)
+            if vertical != nil { scratch = target }
+            let (s, d) = (UnsafeSendableBox(src), UnsafeSendableBox(target))
+            parallelRanges(planes * h) { rows in horizontalUInt8(s.value, d.value, rows, w, outW, horizontal) }
+            middle = target
         }
+        if let vertical {
+            let (s, d) = (UnsafeSendableBox(middle), UnsafeSendableBox(dst))
+            parallelRanges(planes * outH) { rows in verticalUInt8(s.value, d.value, rows, h, outW, outH, vertical) }
+        }
+        scratch?.deallocate()
     }
 
     private static func horizontalUInt8(
-        _ src: UnsafeMutablePointer<UInt8>, _ dst: UnsafeMutablePointer<UInt8>, _ h: Int, _ w: Int, _ outW: Int,
+        _ src: UnsafeMutablePointer<UInt8>, _ dst: UnsafeMutablePointer<UInt8>, _ rows: Range<Int>, _ w: Int, _ outW: Int,
         _ taps: ResizeTaps<Int32>
     ) {
         let round = Int32(1) << Int32(taps.precision - 1), shift = Int32(taps.precision)
         taps.weights.withUnsafeBufferPointer { weights in
             taps.first.withUnsafeBufferPointer { first in
                 taps.count.withUnsafeBufferPointer { count in
-                    for y in 0..<h {
+                    for y in rows {
                         let row = src + y * w, out = dst + y * outW
                         for x in 0..<outW {
                             let k = weights.baseAddress! + x * taps.stride
@@ -155,20 +170,22 @@ enum ResizeKernels {
     }
 
     private static func verticalUInt8(
-        _ src: UnsafeMutablePointer<UInt8>, _ dst: UnsafeMutablePointer<UInt8>, _ w: Int, _ outH: Int,
-        _ taps: ResizeTaps<Int32>
+        _ src: UnsafeMutablePointer<UInt8>, _ dst: UnsafeMutablePointer<UInt8>, _ rows: Range<Int>, _ h: Int, _ w: Int,
+        _ outH: Int, _ taps: ResizeTaps<Int32>
     ) {
         let round = Int32(1) << Int32(taps.precision - 1), shift = Int32(taps.precision)
         let acc = UnsafeMutablePointer<Int32>.allocate(capacity: w)
         defer { acc.deallocate() }
-        for y in 0..<outH {
+        for q in rows {
+            let (plane, y) = q.quotientAndRemainder(dividingBy: outH)
+            let base = src + plane * h * w
             for x in 0..<w { acc[x] = round }
             for t in 0..<taps.count[y] {
                 let k = taps.weights[y * taps.stride + t]
-                let row = src + (taps.first[y] + t) * w
+                let row = base + (taps.first[y] + t) * w
                 for x in 0..<w { acc[x] &+= k &* Int32(row[x]) }
             }
-            let out = dst + y * w
+            let out = dst + q * w
             for x in 0..<w { out[x] = UInt8(clamping: acc[x] >> shift) }
         }
     }
