@@ -44,6 +44,13 @@ void ember_gelu_f32(const float *x, float *y, int64_t n);
 /// PyTorch's approximate="tanh" gelu.
 void ember_gelu_tanh_f32(const float *x, float *y, int64_t n);
 
+// MARK: Reductions (reduce_kernels.c): contiguous float32.
+
+/// Pairwise sum of n floats (blocks of 1024 summed in 32 lanes).
+float ember_reduce_sum_f32(const float *x, int64_t n);
+/// Softmax of `rows` contiguous rows of n floats: y = exp(x - max) / sum(exp(x - max)).
+void ember_reduce_softmax_f32(const float *x, float *y, int64_t rows, int64_t n);
+
 #ifdef __cplusplus
 }
 #endif

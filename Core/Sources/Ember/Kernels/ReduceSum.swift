@@ -1,3 +1,5 @@
+import CEmberKernels
+
 /// Summation kernels. Floating sums are pairwise over blocks, each block summed with several
 /// SIMD accumulators: the rounding error grows with log(n) rather than n, which is what keeps
 /// large float32 sums close to PyTorch's cascade summation.
@@ -7,7 +9,13 @@ enum SumKernels {
 
     @inline(__always)
     static func sum<T: FloatElement & SIMDScalar>(_ p: UnsafePointer<T>, count n: Int, stride: Int) -> T {
-        if stride == 1 { return contiguous(p, n) }
+        if stride == 1 {
+            if T.self == Float.self {
+                let total = ember_reduce_sum_f32(UnsafeRawPointer(p).assumingMemoryBound(to: Float.self), Int64(n))
+                return unsafeBitCast(total, to: T.self)
+            }
+            return contiguous(p, n)
+        }
         return strided(p, n, stride)
     }
 

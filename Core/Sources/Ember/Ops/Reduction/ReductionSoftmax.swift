@@ -86,36 +86,13 @@ enum SoftmaxKernels {
         }
         switch x.dtype {
         case .float32 where xs == 1 && ys == 1 && !log:
-            rows(Float.self) { softmaxContiguous($0, $1, n) }
+            rows(Float.self) { ember_reduce_softmax_f32($0, $1, 1, Int64(n)) }
         case .float32:
             rows(Float.self) { rowSoftmax($0, xs, $1, ys, n, log: log) }
         default:
             rows(Double.self) { rowSoftmax($0, xs, $1, ys, n, log: log) }
         }
         return out.to(result)
-    }
-
-    /// float32 rows in contiguous memory: SIMD max, the vectorised C exp, then a pairwise sum.
-    @inline(__always)
-    static func softmaxContiguous(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) {
-        let raw = UnsafeRawPointer(x)
-        var m16 = SIMD16<Float>(repeating: -.infinity)
-        var i = 0
-        while i + 16 <= n {
-            let v = raw.loadUnaligned(fromByteOffset: i * 4, as: SIMD16<Float>.self)
-            m16.replace(with: v, where: v .> m16)
-            i += 16
-        }
-        var m = m16.max()
-        while i < n {
-            if x[i] > m { m = x[i] }
-            i += 1
-        }
-        // A NaN anywhere makes the sum NaN, so every output of the row becomes NaN, as in PyTorch.
-        for j in 0..<n { y[j] = x[j] - m }
-        ember_exp_f32(y, y, Int64(n))
-        let inverse = 1 / SumKernels.contiguous(UnsafePointer(y), n)
-        for j in 0..<n { y[j] *= inverse }
     }
 
     @inline(__always)
