@@ -40,7 +40,12 @@ let package = Package(
         // MARK: Domain libraries
         .target(name: "EmberVision", dependencies: ["Ember"], path: "Vision/Sources/EmberVision"),
         .target(name: "EmberAudio", dependencies: ["Ember"], path: "Audio/Sources/EmberAudio"),
-        .target(name: "EmberText", dependencies: ["Ember"], path: "Text/Sources/EmberText"),
+        // ICU (normalization forms, Unicode-property regexes) is reached only through a C target
+        // whose header uses <stdint.h> types: see Docs/Text.md, "Why a C target for ICU".
+        .target(
+            name: "CEmberICU", path: "Text/Sources/CEmberICU",
+            linkerSettings: [.linkedLibrary("icui18n"), .linkedLibrary("icuuc"), .linkedLibrary("icudata")]),
+        .target(name: "EmberText", dependencies: ["Ember", "CEmberICU"], path: "Text/Sources/EmberText"),
         .target(
             name: "EmberHub", dependencies: [
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
