@@ -5,4 +5,5 @@ import Foundation
 let filter = CommandLine.arguments.dropFirst().first
 var workloads: [Workload] = []
 workloads += coreWorkloads()
+workloads += textWorkloads()
 Harness.run(workloads, filter: filter)

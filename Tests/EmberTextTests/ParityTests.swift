@@ -42,7 +42,8 @@ final class ParityTests: XCTestCase {
         let lines = Fixtures.corpus
         var m = Mismatches()
         let singles = try expected.require("single").array()
-        let decodes = try expected.require("decode").strings
+        // null in the fixture means the decode equals the input line.
+        let decodes = try expected.require("decode").array().enumerated().map { k, n in (try? n.string()) ?? lines[k] }
         XCTAssertEqual(singles.count, lines.count)
         var encodings: [Encoding] = []
         for (i, text) in lines.enumerated() {

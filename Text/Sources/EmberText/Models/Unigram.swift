@@ -5,6 +5,9 @@ public struct UnigramModel: TokenizerModel {
     public let pieces: [(String, Double)]
     public let unkId: Int?
     public let byteFallback: Bool
+    /// Add scores in single precision, as the `sentencepiece` library does: segmentations that
+    /// tie in exact arithmetic are then decided the same way it decides them.
+    var singlePrecision = false
     let vocab: Vocab
     public var vocabulary: [String: Int] { vocab.plain }
     let unkScore: Double
@@ -12,7 +15,9 @@ public struct UnigramModel: TokenizerModel {
     let children: [[UInt32: Int32]]
     let terminal: [Int32]
 
-    public init(pieces: [(String, Double)], unkId: Int?, byteFallback: Bool = false, path: String = "$.model") throws {
+    /// - Parameter unmatchable: ids the Viterbi search never uses (SentencePiece's control,
+    ///   unused and byte pieces, which only stand for themselves).
+    public init(pieces: [(String, Double)], unkId: Int?, byteFallback: Bool = false, unmatchable: Set<Int> = [], path: String = "$.model") throws {
         self.pieces = pieces
         self.unkId = unkId
         self.byteFallback = byteFallback
@@ -27,7 +32,7 @@ public struct UnigramModel: TokenizerModel {
         for (id, (piece, score)) in pieces.enumerated() {
             if vocab[piece] == nil { vocab[TokenString(piece)] = id }
             minScore = min(minScore, score)
-            if piece.isEmpty { continue }
+            if piece.isEmpty || unmatchable.contains(id) { continue }
             var node = 0
             for u in piece.unicodeScalars {
                 if let next = children[node][u.value] {
@@ -65,7 +70,7 @@ public struct UnigramModel: TokenizerModel {
                 let id = terminal[node]
                 if id >= 0 {
                     if end == start + 1 { hasSingle = true }
-                    let score = base + pieces[Int(id)].1
+                    let score = singlePrecision ? Double(Float(base) + Float(pieces[Int(id)].1)) : base + pieces[Int(id)].1
                     if bestStart[end] < 0 || score > bestScore[end] {
                         bestScore[end] = score
                         bestStart[end] = start
@@ -74,7 +79,7 @@ public struct UnigramModel: TokenizerModel {
                 }
             }
             if !hasSingle {
-                let score = base + unkScore
+                let score = singlePrecision ? Double(Float(base) + Float(unkScore)) : base + unkScore
                 if bestStart[start + 1] < 0 || score > bestScore[start + 1] {
                     bestScore[start + 1] = score
                     bestStart[start + 1] = start
