@@ -38,8 +38,20 @@ let package = Package(
             ], path: "Core/Sources/Ember"),
 
         // MARK: Domain libraries
-        .target(name: "EmberVision", dependencies: ["Ember"], path: "Vision/Sources/EmberVision"),
-        .target(name: "EmberAudio", dependencies: ["Ember"], path: "Audio/Sources/EmberAudio"),
+        .systemLibrary(
+            name: "CLibPNG", path: "Vision/Sources/CLibPNG", pkgConfig: "libpng",
+            providers: [.apt(["libpng-dev"])]),
+        .systemLibrary(
+            name: "CJPEG", path: "Vision/Sources/CJPEG", pkgConfig: "libturbojpeg",
+            providers: [.apt(["libturbojpeg0-dev", "libjpeg62-turbo-dev"])]),
+        .target(
+            name: "CEmberImage", path: "Vision/Sources/CEmberImage",
+            linkerSettings: [.linkedLibrary("png16"), .linkedLibrary("jpeg")]),
+        .target(name: "EmberVision", dependencies: ["Ember", "CLibPNG", "CJPEG", "CEmberImage"], path: "Vision/Sources/EmberVision"),
+        .systemLibrary(
+            name: "CSndfile", path: "Audio/Sources/CSndfile", pkgConfig: "sndfile",
+            providers: [.apt(["libsndfile1-dev"])]),
+        .target(name: "EmberAudio", dependencies: ["Ember", "CSndfile"], path: "Audio/Sources/EmberAudio"),
         // ICU (normalization forms, Unicode-property regexes) is reached only through a C target
         // whose header uses <stdint.h> types: see Docs/Text.md, "Why a C target for ICU".
         .target(

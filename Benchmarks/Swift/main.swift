@@ -4,6 +4,10 @@ import Foundation
 // Each library contributes its workloads from its own file (CoreBenchmarks.swift, ...).
 let filter = CommandLine.arguments.dropFirst().first
 var workloads: [Workload] = []
-workloads += coreWorkloads()
+workloads += coreElementwiseWorkloads()
+workloads += coreReductionWorkloads()
+workloads += coreIndexingWorkloads()
+workloads += coreLinearAlgebraWorkloads()
+workloads += coreSerializationWorkloads()
 workloads += textWorkloads()
 Harness.run(workloads, filter: filter)

@@ -30,6 +30,20 @@ void ember_sgemm(int transA, int transB, int m, int n, int k, float alpha, const
 void ember_dgemm(int transA, int transB, int m, int n, int k, double alpha, const double *a, int lda,
                  const double *b, int ldb, double beta, double *c, int ldc);
 
+// MARK: Elementwise math (elementwise_math.c): contiguous float32 in, float32 out, n elements.
+// Results are within about 1 ulp of the correctly rounded value (gelu: about 2 ulp).
+
+/// The SIMD variant the kernels run: 2 = AVX-512, 1 = AVX2+FMA, 0 = baseline.
+int ember_simd_level(void);
+void ember_exp_f32(const float *x, float *y, int64_t n);
+void ember_sigmoid_f32(const float *x, float *y, int64_t n);
+void ember_silu_f32(const float *x, float *y, int64_t n);
+void ember_tanh_f32(const float *x, float *y, int64_t n);
+/// gelu(x) = x * Phi(x) (PyTorch's approximate="none").
+void ember_gelu_f32(const float *x, float *y, int64_t n);
+/// PyTorch's approximate="tanh" gelu.
+void ember_gelu_tanh_f32(const float *x, float *y, int64_t n);
+
 #ifdef __cplusplus
 }
 #endif

@@ -78,29 +78,27 @@ public struct RankedMergeModel: TokenizerModel {
     public func idToToken(_ id: Int) -> String? { id >= 0 && id < reverse.count ? reverse[id] : nil }
     public var vocabSize: Int { vocab.count }
 
-    /// Saved as an equivalent BPE model: merges are recovered from the ranks (each token's best
-    /// split into two tokens), the form Hugging Face converts tiktoken files to.
+    /// Saved as an equivalent BPE model: every split of a token into two tokens becomes a merge
+    /// ranked by the token's own priority (the form Hugging Face converts tiktoken files to),
+    /// so "merge the best-ranked pair" picks the same pairs as "make the best-ranked token".
     public var json: JSONValue {
-        var merges: [(Double, JSONValue)] = []
-        for (token, id) in vocab where id < priority.count {
+        var merges: [(Double, Double, Double, JSONValue)] = []
+        for (token, id) in vocab where id < priority.count && !unmatchable.contains(id) {
             let scalars = Array(token.string.unicodeScalars)
             guard scalars.count > 1 else { continue }
-            var bestSplit: (Double, String, String)? = nil
             for cut in 1..<scalars.count {
                 let a = String(String.UnicodeScalarView(scalars[..<cut])), b = String(String.UnicodeScalarView(scalars[cut...]))
                 guard let ia = vocab[a], let ib = vocab[b], ia < priority.count, ib < priority.count else { continue }
-                let p = max(priority[ia], priority[ib])
-                if bestSplit == nil || p < bestSplit!.0 { bestSplit = (p, a, b) }
+                merges.append((priority[id], priority[ia], priority[ib], .array([.string(a), .string(b)])))
             }
-            if let (_, a, b) = bestSplit { merges.append((priority[id], .array([.string(a), .string(b)]))) }
         }
-        merges.sort { $0.0 < $1.0 }
+        merges.sort { ($0.0, $0.1, $0.2) < ($1.0, $1.1, $1.2) }
         return .object([
             ("type", .string("BPE")), ("dropout", .null),
             ("unk_token", unkId.flatMap { idToToken($0) }.map { .string($0) } ?? .null),
             ("continuing_subword_prefix", .null), ("end_of_word_suffix", .null), ("fuse_unk", .bool(unkId != nil)),
             ("byte_fallback", .bool(byteFallback)), ("ignore_merges", .bool(kind == "tiktoken")),
-            ("vocab", vocabularyJSON(vocab)), ("merges", .array(merges.map { $0.1 })),
+            ("vocab", vocabularyJSON(vocab)), ("merges", .array(merges.map { $0.3 })),
         ])
     }
 }

@@ -1,5 +1,0 @@
-import Ember
-
-func coreWorkloads() -> [Workload] {
-    []
-}

@@ -1,0 +1,33 @@
+"""Checkpoint IO reference workloads (safetensors, torch.load); same names as CoreSerializationBenchmarks.swift."""
+import os
+import tempfile
+
+import torch
+from safetensors import safe_open
+from safetensors.torch import save_file
+
+FOLDER = os.path.join(tempfile.gettempdir(), "ember-bench-serialization")
+
+
+def _safetensors():
+    os.makedirs(FOLDER, exist_ok=True)
+    path = os.path.join(FOLDER, "torch-1GB.safetensors")
+    if not os.path.exists(path):
+        save_file({f"layer.{i}.weight": torch.full((4096, 4096), float(i)) for i in range(16)}, path)
+
+    def run():
+        with safe_open(path, framework="pt") as f:
+            assert f.get_tensor("layer.15.weight")[0, 0].item() == 15
+    return run
+
+
+def _torch_load():
+    os.makedirs(FOLDER, exist_ok=True)
+    path = os.path.join(FOLDER, "torch-500MB.pt")
+    if not os.path.exists(path):
+        torch.save({f"layer.{i}.weight": torch.full((2048, 2048), float(i)) for i in range(32)}, path)
+    return lambda: torch.load(path, weights_only=True)
+
+
+def workloads(threads):
+    return [("safetensors open 1GB + first element", _safetensors), ("torch.load zip 500MB", _torch_load)]

@@ -1,0 +1,45 @@
+import CEmberKernels
+import Foundation
+
+/// Ember's intra-op threading: one pool (Dispatch's), one thread count, shared with OpenBLAS.
+public enum Threading {
+    nonisolated(unsafe) private static var threads: Int = {
+        if let value = ProcessInfo.processInfo.environment["EMBER_NUM_THREADS"], let n = Int(value), n > 0 {
+            return n
+        }
+        return ProcessInfo.processInfo.activeProcessorCount
+    }()
+
+    /// The number of threads ops use (`torch.get_num_threads`).
+    public static var numThreads: Int { threads }
+
+    /// Sets the threads of Ember's kernels and of OpenBLAS (`torch.set_num_threads`).
+    public static func setNumThreads(_ n: Int) {
+        precondition(n > 0, "setNumThreads: expected a positive thread count, got \(n)")
+        threads = n
+        if BLAS.isLoaded { ember_blas_set_num_threads(Int32(n)) }
+    }
+}
+
+/// Runs `body` over `0..<count` split into contiguous chunks on the intra-op pool. Below
+/// `grain` elements, or with one thread, it runs inline: a dispatch costs microseconds.
+@inline(__always)
+func parallelFor(_ count: Int, grain: Int, _ body: (Range<Int>) -> Void) {
+    let threads = Threading.numThreads
+    if count <= grain || threads <= 1 {
+        if count > 0 { body(0..<count) }
+        return
+    }
+    let chunks = min(threads, (count + grain - 1) / grain)
+    let perChunk = (count + chunks - 1) / chunks
+    withoutActuallyEscaping(body) { body in
+        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+            let start = chunk * perChunk
+            let end = min(start + perChunk, count)
+            if start < end { body(start..<end) }
+        }
+    }
+}
+
+/// Elements per task below which threading does not pay for elementwise work.
+let elementwiseGrain = 32_768

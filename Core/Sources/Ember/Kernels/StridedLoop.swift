@@ -1,0 +1,97 @@
+/// The one iterator behind every elementwise op and reduction (PyTorch's TensorIterator idea).
+///
+/// Operands are described by element strides over a common shape. The loop orders dimensions
+/// by the first operand's strides, drops size-1 dimensions and merges dimensions that are
+/// contiguous in every operand, then hands kernels 1-D runs: a pointer offset per operand,
+/// the run's length and each operand's stride inside the run.
+struct StridedLoop {
+    /// Coalesced shape; the last dimension is the innermost run.
+    private(set) var shape: [Int]
+    /// `strides[operand][dim]`, in elements.
+    private(set) var strides: [[Int]]
+    let count: Int
+
+    init(shape: [Int], strides operandStrides: [[Int]]) {
+        count = shape.reduce(1, *)
+        let operands = operandStrides.count
+        // Keep dims of size > 1, ordered so the first operand's strides decrease (row-major
+        // for new outputs, the input's own order for permuted outputs).
+        var dims = shape.indices.filter { shape[$0] != 1 }
+        if let first = operandStrides.first {
+            dims.sort { first[$0] > first[$1] || (first[$0] == first[$1] && $0 < $1) }
+        }
+        var mergedShape: [Int] = []
+        var mergedStrides = [[Int]](repeating: [], count: operands)
+        for d in dims {
+            if !mergedShape.isEmpty,
+                (0..<operands).allSatisfy({ mergedStrides[$0].last! == operandStrides[$0][d] * shape[d] })
+            {
+                mergedShape[mergedShape.count - 1] *= shape[d]
+                for op in 0..<operands { mergedStrides[op][mergedStrides[op].count - 1] = operandStrides[op][d] }
+            } else {
+                mergedShape.append(shape[d])
+                for op in 0..<operands { mergedStrides[op].append(operandStrides[op][d]) }
+            }
+        }
+        if mergedShape.isEmpty {
+            mergedShape = [1]
+            mergedStrides = [[Int]](repeating: [0], count: operands)
+        }
+        self.shape = mergedShape
+        self.strides = mergedStrides
+    }
+
+    var innerStrides: [Int] { strides.map { $0[$0.count - 1] } }
+
+    /// Calls `body(offsets, length)` for each 1-D run; `offsets[k]` is operand k's element
+    /// offset of the run's first element. Runs are spread over threads when the loop holds
+    /// at least `grain` elements.
+    func forEachRun(grain: Int = elementwiseGrain, _ body: (UnsafePointer<Int>, Int) -> Void) {
+        if count == 0 { return }
+        let operands = strides.count
+        let rank = shape.count
+        let inner = shape[rank - 1]
+        let innerStrides = self.innerStrides
+        let rows = count / inner
+        if rows == 1 {
+            parallelFor(inner, grain: grain) { range in
+                withUnsafeTemporaryAllocation(of: Int.self, capacity: operands) { offsets in
+                    for op in 0..<operands { offsets[op] = range.lowerBound * innerStrides[op] }
+                    body(UnsafePointer(offsets.baseAddress!), range.count)
+                }
+            }
+            return
+        }
+        let rowGrain = max(1, grain / max(inner, 1))
+        parallelFor(rows, grain: rowGrain) { rowRange in
+            withUnsafeTemporaryAllocation(of: Int.self, capacity: operands + rank) { scratch in
+                let offsets = scratch.baseAddress!
+                let index = scratch.baseAddress! + operands  // multi-index over the outer dims
+                // Decompose the first row into the outer multi-index.
+                var rest = rowRange.lowerBound
+                for d in stride(from: rank - 2, through: 0, by: -1) {
+                    index[d] = rest % shape[d]
+                    rest /= shape[d]
+                }
+                for op in 0..<operands {
+                    var offset = 0
+                    for d in 0..<(rank - 1) { offset += index[d] * strides[op][d] }
+                    offsets[op] = offset
+                }
+                for _ in rowRange {
+                    body(UnsafePointer(offsets), inner)
+                    // Advance the outer multi-index like an odometer.
+                    var d = rank - 2
+                    while d >= 0 {
+                        index[d] += 1
+                        for op in 0..<operands { offsets[op] += strides[op][d] }
+                        if index[d] < shape[d] { break }
+                        for op in 0..<operands { offsets[op] -= strides[op][d] * shape[d] }
+                        index[d] = 0
+                        d -= 1
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,75 @@
+import RealModule
+
+/// Sign-like and root unary ops: neg, reciprocal, abs, sign, sqrt, rsqrt.
+
+struct NegOp: UnaryOp {
+    var name: String { "neg" }
+    var integersPromoteToFloat: Bool { false }
+    @inline(__always) func apply<T: FloatElement>(_ x: T) -> T { -x }
+    @inline(__always) func apply<T: IntegerElement>(_ x: T) -> T { 0 &- x }
+}
+
+struct ReciprocalOp: UnaryOp {
+    var name: String { "reciprocal" }
+    @inline(__always) func apply<T: FloatElement>(_ x: T) -> T { 1 / x }
+}
+
+struct AbsOp: UnaryOp {
+    var name: String { "abs" }
+    var integersPromoteToFloat: Bool { false }
+    @inline(__always) func apply<T: FloatElement>(_ x: T) -> T { x.magnitude }
+    // Wraps like C: abs(Int8.min) == Int8.min, as in PyTorch.
+    @inline(__always) func apply<T: IntegerElement>(_ x: T) -> T { x < 0 ? 0 &- x : x }
+    @inline(__always) func applyBool(_ x: Bool) -> Bool? { x }
+}
+
+struct SignOp: UnaryOp {
+    var name: String { "sign" }
+    var integersPromoteToFloat: Bool { false }
+    // (0 < x) - (x < 0): NaN gives 0, as PyTorch's kernel does.
+    @inline(__always) func apply<T: FloatElement>(_ x: T) -> T { (x > 0 ? 1 : 0) - (x < 0 ? 1 : 0) }
+    @inline(__always) func apply<T: IntegerElement>(_ x: T) -> T { (x > 0 ? 1 : 0) &- (x < 0 ? 1 : 0) }
+    @inline(__always) func applyBool(_ x: Bool) -> Bool? { x }
+}
+
+struct SqrtOp: UnaryOp {
+    var name: String { "sqrt" }
+    @inline(__always) func apply<T: FloatElement>(_ x: T) -> T { x.squareRoot() }
+}
+
+struct RsqrtOp: UnaryOp {
+    var name: String { "rsqrt" }
+    @inline(__always) func apply<T: FloatElement>(_ x: T) -> T { 1 / x.squareRoot() }
+}
+
+extension Tensor {
+    /// `torch.neg` (`-tensor`). Integers wrap; bool tensors are rejected as in PyTorch.
+    public func neg() -> Tensor {
+        checkNotBool("neg", "Negation, the `-` operator, on a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.")
+        return ElementwiseDispatch.unary(self, NegOp())
+    }
+    /// `torch.reciprocal`: 1 / x; integer inputs give float32.
+    public func reciprocal() -> Tensor { ElementwiseDispatch.unary(self, ReciprocalOp()) }
+    /// `torch.abs`; keeps integer dtypes (and wraps on the most negative value, like C).
+    public func abs() -> Tensor { ElementwiseDispatch.unary(self, AbsOp()) }
+    /// `torch.sign`: -1, 0 or 1 in the input's dtype (NaN gives 0).
+    public func sign() -> Tensor { ElementwiseDispatch.unary(self, SignOp()) }
+    /// `torch.sqrt`.
+    public func sqrt() -> Tensor { ElementwiseDispatch.unary(self, SqrtOp()) }
+    /// `torch.rsqrt`: 1 / sqrt(x).
+    public func rsqrt() -> Tensor { ElementwiseDispatch.unary(self, RsqrtOp()) }
+
+    @discardableResult public func neg_() -> Tensor {
+        checkNotBool("neg_", "Negation, the `-` operator, on a bool tensor is not supported.")
+        return ElementwiseDispatch.unary(self, NegOp(), out: self)
+    }
+    @discardableResult public func reciprocal_() -> Tensor { ElementwiseDispatch.unary(self, ReciprocalOp(), out: self) }
+    @discardableResult public func abs_() -> Tensor { ElementwiseDispatch.unary(self, AbsOp(), out: self) }
+    @discardableResult public func sign_() -> Tensor { ElementwiseDispatch.unary(self, SignOp(), out: self) }
+    @discardableResult public func sqrt_() -> Tensor { ElementwiseDispatch.unary(self, SqrtOp(), out: self) }
+    @discardableResult public func rsqrt_() -> Tensor { ElementwiseDispatch.unary(self, RsqrtOp(), out: self) }
+
+    func checkNotBool(_ op: String, _ message: String) {
+        precondition(dtype != .bool, "\(op): \(message)")
+    }
+}

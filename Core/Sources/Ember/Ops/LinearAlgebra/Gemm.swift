@@ -1,0 +1,130 @@
+import CEmberKernels
+
+/// The matrix-product kernel under every linear-algebra op: C = alpha · A·B + beta · C for
+/// batches of 2-D strided views. float32/float64 go to OpenBLAS, passing transposed layouts
+/// as BLAS transpose flags instead of copying; float16/bfloat16 compute in float32; integers
+/// use a tiled loop with wrapping arithmetic (as PyTorch's integer matmul wraps).
+enum Gemm {
+    /// How BLAS can read a 2-D view without a copy: row-major with leading dimension `ld`,
+    /// optionally transposed. nil when neither dimension has unit stride.
+    struct MatrixLayout {
+        let transposed: Bool
+        let ld: Int
+    }
+
+    static func blasLayout(rows: Int, cols: Int, rowStride: Int, colStride: Int) -> MatrixLayout? {
+        if colStride == 1 || cols <= 1 {
+            let ld = rows <= 1 ? max(cols, 1) : rowStride
+            if ld >= max(cols, 1) { return MatrixLayout(transposed: false, ld: ld) }
+        }
+        if rowStride == 1 || rows <= 1 {
+            let ld = cols <= 1 ? max(rows, 1) : colStride
+            if ld >= max(rows, 1) { return MatrixLayout(transposed: true, ld: ld) }
+        }
+        return nil
+    }
+
+    /// out[b] = alpha · a[b] · b[b] + beta · out[b] for 3-D `a` [B, M, K], `b` [B, K, N] and a
+    /// contiguous 3-D `out` [B, M, N] of the same dtype. With beta == 0, `out` is not read.
+    static func batched(_ a: Tensor, _ b: Tensor, into out: Tensor, alpha: Double = 1, beta: Double = 0) {
+        precondition(out.isContiguous, "internal: gemm output must be contiguous")
+        let (batch, m, k, n) = (a.shape[0], a.shape[1], a.shape[2], b.shape[2])
+        if batch == 0 || m == 0 || n == 0 { return }
+        if k == 0 {
+            // An empty sum: the product contributes nothing.
+            if beta == 0 { out.fill_(0) } else if beta != 1 { scaleInPlace(out, beta) }
+            return
+        }
+        switch a.dtype {
+        case .float32: blas(a, b, out, alpha: alpha, beta: beta, Float.self)
+        case .float64: blas(a, b, out, alpha: alpha, beta: beta, Double.self)
+        case .float16, .bfloat16:
+            let c32 = beta == 0 ? Tensor(empty: out.shape, dtype: .float32) : out.to(.float32).contiguous()
+            blas(a.to(.float32), b.to(.float32), c32, alpha: alpha, beta: beta, Float.self)
+            copyCast(from: c32, into: out)
+        case .int64: integer(a, b, out, alpha: alpha, beta: beta, Int64.self)
+        case .int32: integer(a, b, out, alpha: alpha, beta: beta, Int32.self)
+        case .int16: integer(a, b, out, alpha: alpha, beta: beta, Int16.self)
+        case .int8: integer(a, b, out, alpha: alpha, beta: beta, Int8.self)
+        case .uint8: integer(a, b, out, alpha: alpha, beta: beta, UInt8.self)
+        case .bool: preconditionFailure("matmul: \"addmm_impl_cpu_\" not implemented for 'Bool'")
+        }
+    }
+
+    private static func scaleInPlace(_ t: Tensor, _ factor: Double) {
+        copyCast(from: t.mul(.double(factor)), into: t)
+    }
+
+    private static func blas<T: TensorElement>(
+        _ a: Tensor, _ b: Tensor, _ out: Tensor, alpha: Double, beta: Double, _: T.Type
+    ) {
+        BLAS.ensureLoaded()
+        let (batch, m, k, n) = (a.shape[0], a.shape[1], a.shape[2], b.shape[2])
+        var a = a, b = b
+        var la = blasLayout(rows: m, cols: k, rowStride: a.strides[1], colStride: a.strides[2])
+        if la == nil {
+            a = a.contiguous()
+            la = blasLayout(rows: m, cols: k, rowStride: a.strides[1], colStride: a.strides[2])
+        }
+        var lb = blasLayout(rows: k, cols: n, rowStride: b.strides[1], colStride: b.strides[2])
+        if lb == nil {
+            b = b.contiguous()
+            lb = blasLayout(rows: k, cols: n, rowStride: b.strides[1], colStride: b.strides[2])
+        }
+        let (pa, pb, pc) = (a.pointer(as: T.self), b.pointer(as: T.self), out.pointer(as: T.self))
+        let (sa, sb) = (a.strides[0], b.strides[0])
+        let (ta, tb) = (Int32(la!.transposed ? 1 : 0), Int32(lb!.transposed ? 1 : 0))
+        let (lda, ldb) = (Int32(la!.ld), Int32(lb!.ld))
+        for i in 0..<batch {
+            let (x, y, z) = (pa + i * sa, pb + i * sb, pc + i * m * n)
+            if T.self == Float.self {
+                ember_sgemm(
+                    ta, tb, Int32(m), Int32(n), Int32(k), Float(alpha), UnsafeRawPointer(x).assumingMemoryBound(to: Float.self), lda,
+                    UnsafeRawPointer(y).assumingMemoryBound(to: Float.self), ldb, Float(beta),
+                    UnsafeMutableRawPointer(z).assumingMemoryBound(to: Float.self), Int32(n))
+            } else {
+                ember_dgemm(
+                    ta, tb, Int32(m), Int32(n), Int32(k), alpha, UnsafeRawPointer(x).assumingMemoryBound(to: Double.self), lda,
+                    UnsafeRawPointer(y).assumingMemoryBound(to: Double.self), ldb, beta,
+                    UnsafeMutableRawPointer(z).assumingMemoryBound(to: Double.self), Int32(n))
+            }
+        }
+    }
+
+    /// Integer products: i-k-j order over tiles of rows so the inner loop streams rows of B
+    /// and C; rows are spread over threads.
+    private static func integer<T: IntegerElement>(
+        _ a: Tensor, _ b: Tensor, _ out: Tensor, alpha: Double, beta: Double, _: T.Type
+    ) {
+        let (batch, m, k, n) = (a.shape[0], a.shape[1], a.shape[2], b.shape[2])
+        let bc = b.contiguous()
+        let (pa, pb, pc) = (a.pointer(as: T.self), bc.pointer(as: T.self), out.pointer(as: T.self))
+        let (sa0, sa1, sa2) = (a.strides[0], a.strides[1], a.strides[2])
+        let sb0 = bc.strides[0]
+        let alphaT = T(fromInt64: Int64(alpha)), betaT = T(fromInt64: Int64(beta))
+        let grain = max(1, 16_384 / max(k * n, 1))
+        parallelFor(batch * m, grain: grain) { rows in
+            var acc = [T](repeating: 0, count: n)
+            acc.withUnsafeMutableBufferPointer { acc in
+                for row in rows {
+                    let (bi, i) = row.quotientAndRemainder(dividingBy: m)
+                    for j in 0..<n { acc[j] = 0 }
+                    let arow = pa + bi * sa0 + i * sa1
+                    let bmat = pb + bi * sb0
+                    for p in 0..<k {
+                        let x = arow[p * sa2]
+                        if x == 0 { continue }
+                        let brow = bmat + p * n
+                        for j in 0..<n { acc[j] = acc[j] &+ x &* brow[j] }
+                    }
+                    let crow = pc + row * n
+                    if beta == 0 {
+                        for j in 0..<n { crow[j] = alphaT &* acc[j] }
+                    } else {
+                        for j in 0..<n { crow[j] = betaT &* crow[j] &+ alphaT &* acc[j] }
+                    }
+                }
+            }
+        }
+    }
+}

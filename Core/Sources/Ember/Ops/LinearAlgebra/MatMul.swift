@@ -1,0 +1,146 @@
+/// Matrix products: matmul, mm, bmm, mv, addmm, baddbmm, dot, outer.
+extension Tensor {
+    /// `torch.matmul(self, other)` with all of PyTorch's cases: 1-D·1-D is a dot product (0-d
+    /// result), 2-D·1-D a matrix-vector product, 1-D·2-D a vector-matrix product, 2-D·2-D a
+    /// matrix product, and higher ranks a batched product whose batch dimensions broadcast
+    /// (a 1-D operand gains a dimension that is removed from the result).
+    public func matmul(_ other: Tensor) -> Tensor {
+        precondition(dim > 0 && other.dim > 0, "matmul: both arguments to matmul need to be at least 1D, but they are \(dim)D and \(other.dim)D")
+        switch (dim, other.dim) {
+        case (1, 1): return dot(other)
+        case (2, 1): return mv(other)
+        case (1, 2): return unsqueeze(0).mm(other).squeeze(dim: 0)
+        case (2, 2): return mm(other)
+        default: break
+        }
+        if dim >= 3 && other.dim <= 2 {
+            // Fold the batch into the rows: one large product instead of many small ones.
+            let rhs = other.dim == 1 ? other.unsqueeze(1) : other
+            precondition(
+                shape[dim - 1] == rhs.shape[0],
+                "matmul: mat1 and mat2 shapes cannot be multiplied (\(shape.dropLast().reduce(1, *))x\(shape[dim - 1]) and \(rhs.shape[0])x\(rhs.shape[1]))")
+            let folded = reshape([-1, shape[dim - 1]]).mm(rhs)
+            let batch = Array(shape.dropLast())
+            return other.dim == 1 ? folded.view(batch) : folded.view(batch + [rhs.shape[1]])
+        }
+        precondition(dtype == other.dtype, "matmul: expected both operands to have the same dtype, but got: \(dtype) != \(other.dtype)")
+        let lhs = dim == 1 ? unsqueeze(0) : self
+        let rhs = other.dim == 1 ? other.unsqueeze(1) : other
+        let (m, k) = (lhs.shape[lhs.dim - 2], lhs.shape[lhs.dim - 1])
+        let (k2, n) = (rhs.shape[rhs.dim - 2], rhs.shape[rhs.dim - 1])
+        precondition(
+            k == k2,
+            "matmul: Expected size for first two dimensions of batch2 tensor to be: [\(rhs.shape.dropLast(2).reduce(1, *)), \(k)] but got: [\(rhs.shape.dropLast(2).reduce(1, *)), \(k2)] (shapes \(shape) and \(other.shape))")
+        let batch = Shape.broadcast(Array(lhs.shape.dropLast(2)), Array(rhs.shape.dropLast(2)), op: "matmul")
+        let b = batch.reduce(1, *)
+        let a3 = lhs.expand(batch + [m, k]).reshape([b, m, k])
+        let b3 = rhs.expand(batch + [k, n]).reshape([b, k, n])
+        var result = a3.bmmUnchecked(b3).view(batch + [m, n])
+        if dim == 1 { result = result.squeeze(dim: -2) }
+        if other.dim == 1 { result = result.squeeze(dim: -1) }
+        return result
+    }
+
+    /// `torch.mm`: the product of two matrices.
+    public func mm(_ other: Tensor) -> Tensor {
+        precondition(dim == 2, "mm: self must be a matrix, got shape \(shape)")
+        precondition(other.dim == 2, "mm: mat2 must be a matrix, got shape \(other.shape)")
+        Self.checkMatrixProduct(self, other, op: "mm")
+        return unsqueeze(0).bmmUnchecked(other.unsqueeze(0)).squeeze(dim: 0)
+    }
+
+    /// `torch.bmm`: batched products of `[B, M, K]` and `[B, K, N]` (no broadcasting).
+    public func bmm(_ other: Tensor) -> Tensor {
+        precondition(dim == 3, "bmm: batch1 must be a 3D tensor, got shape \(shape)")
+        precondition(other.dim == 3, "bmm: batch2 must be a 3D tensor, got shape \(other.shape)")
+        precondition(
+            shape[0] == other.shape[0] && shape[2] == other.shape[1],
+            "bmm: Expected size for first two dimensions of batch2 tensor to be: [\(shape[0]), \(shape[2])] but got: [\(other.shape[0]), \(other.shape[1])] (shapes \(shape) and \(other.shape))")
+        precondition(
+            dtype == other.dtype, "bmm: expected self and mat2 to have the same dtype, but got: \(dtype) != \(other.dtype)")
+        return bmmUnchecked(other)
+    }
+
+    fileprivate func bmmUnchecked(_ other: Tensor) -> Tensor {
+        let out = Tensor(empty: [shape[0], shape[1], other.shape[2]], dtype: dtype)
+        Gemm.batched(self, other, into: out)
+        return out
+    }
+
+    /// `torch.mv`: matrix times vector.
+    public func mv(_ vec: Tensor) -> Tensor {
+        precondition(dim == 2 && vec.dim == 1, "mv: vector + matrix @ vector expected, got \(dim), \(vec.dim) (shapes \(shape) and \(vec.shape))")
+        precondition(
+            shape[1] == vec.shape[0],
+            "mv: size mismatch, got input (\(shape[0])), mat (\(shape[0])x\(shape[1])), vec (\(vec.shape[0]))")
+        precondition(dtype == vec.dtype, "mv: expected self and vec to have the same dtype, but got: \(dtype) != \(vec.dtype)")
+        return unsqueeze(0).bmmUnchecked(vec.view([1, vec.shape[0], 1])).view([shape[0]])
+    }
+
+    /// `torch.dot`: the inner product of two 1-D tensors (a 0-d result).
+    public func dot(_ other: Tensor) -> Tensor {
+        precondition(
+            dim == 1 && other.dim == 1,
+            "dot: 1D tensors expected, but got \(dim)D and \(other.dim)D tensors")
+        precondition(
+            shape[0] == other.shape[0],
+            "dot: inconsistent tensor size, expected tensor [\(shape[0])] and src [\(other.shape[0])] to have the same number of elements, but got \(shape[0]) and \(other.shape[0]) elements respectively")
+        precondition(
+            dtype == other.dtype,
+            "dot: expected both vectors to have same dtype, but found \(dtype) and \(other.dtype)")
+        return view([1, 1, shape[0]]).bmmUnchecked(other.view([1, shape[0], 1])).view([])
+    }
+
+    /// `torch.outer`: the outer product of two 1-D tensors (promoting their dtypes).
+    public func outer(_ other: Tensor) -> Tensor {
+        precondition(dim == 1 && other.dim == 1, "outer: expected 1D tensors, got \(dim)D and \(other.dim)D")
+        return unsqueeze(1).mul(other.unsqueeze(0))
+    }
+
+    /// `torch.addmm(self, mat1, mat2, beta, alpha)`: beta · self + alpha · mat1·mat2, with
+    /// `self` broadcast to the result. With beta == 0, `self` is ignored (NaNs in it do not
+    /// propagate), as in PyTorch.
+    public func addmm(_ mat1: Tensor, _ mat2: Tensor, beta: Double = 1, alpha: Double = 1) -> Tensor {
+        precondition(mat1.dim == 2, "addmm: mat1 must be a matrix, got \(mat1.dim)-D tensor (shape \(mat1.shape))")
+        precondition(mat2.dim == 2, "addmm: mat2 must be a matrix, got \(mat2.dim)-D tensor (shape \(mat2.shape))")
+        Self.checkMatrixProduct(mat1, mat2, op: "addmm")
+        return unsqueeze(0).baddbmmChecked(mat1.unsqueeze(0), mat2.unsqueeze(0), beta: beta, alpha: alpha, op: "addmm").squeeze(dim: 0)
+    }
+
+    /// `torch.baddbmm(self, batch1, batch2, beta, alpha)`: beta · self + alpha · batch1 @ batch2.
+    public func baddbmm(_ batch1: Tensor, _ batch2: Tensor, beta: Double = 1, alpha: Double = 1) -> Tensor {
+        precondition(batch1.dim == 3, "baddbmm: batch1 must be a 3D tensor, got shape \(batch1.shape)")
+        precondition(batch2.dim == 3, "baddbmm: batch2 must be a 3D tensor, got shape \(batch2.shape)")
+        precondition(
+            batch1.shape[0] == batch2.shape[0] && batch1.shape[2] == batch2.shape[1],
+            "baddbmm: Expected size for first two dimensions of batch2 tensor to be: [\(batch1.shape[0]), \(batch1.shape[2])] but got: [\(batch2.shape[0]), \(batch2.shape[1])]")
+        return baddbmmChecked(batch1, batch2, beta: beta, alpha: alpha, op: "baddbmm")
+    }
+
+    private func baddbmmChecked(_ batch1: Tensor, _ batch2: Tensor, beta: Double, alpha: Double, op: String) -> Tensor {
+        precondition(
+            batch1.dtype == batch2.dtype && dtype == batch1.dtype,
+            "\(op): expected self, mat1 and mat2 to have the same dtype, but got: \(dtype), \(batch1.dtype) and \(batch2.dtype)")
+        let outShape = [batch1.shape[0], batch1.shape[1], batch2.shape[2]]
+        precondition(
+            Shape.broadcast(shape, outShape, op: op) == outShape,
+            "\(op): the input of shape \(shape.count == 3 ? shape : Array(shape.dropFirst())) cannot be broadcast to the result's shape \(outShape.count == 3 && op == "baddbmm" ? outShape : Array(outShape.dropFirst()))")
+        let out = Tensor(empty: outShape, dtype: dtype)
+        if beta != 0 { out.copy_(self) }
+        if !dtype.isFloatingPoint {
+            precondition(
+                alpha == alpha.rounded() && beta == beta.rounded(),
+                "\(op): For integral input tensors, argument alpha and beta must not be a floating point number.")
+        }
+        Gemm.batched(batch1, batch2, into: out, alpha: alpha, beta: beta)
+        return out
+    }
+
+    private static func checkMatrixProduct(_ a: Tensor, _ b: Tensor, op: String) {
+        precondition(
+            a.shape[1] == b.shape[0],
+            "\(op): mat1 and mat2 shapes cannot be multiplied (\(a.shape[0])x\(a.shape[1]) and \(b.shape[0])x\(b.shape[1]))")
+        precondition(
+            a.dtype == b.dtype, "\(op): expected mat1 and mat2 to have the same dtype, but got: \(a.dtype) != \(b.dtype)")
+    }
+}

@@ -1,0 +1,92 @@
+/// sort, argsort and topk along a dim.
+///
+/// Order is total: NaN sorts above +inf (last ascending, first descending), as in PyTorch, and
+/// equal values keep their original order, so every sort is stable.
+extension Tensor {
+    /// `torch.sort(self, dim, descending, stable)`: sorted values and their int64 indices.
+    /// Ember's sort is always stable; `stable` is accepted for PyTorch parity.
+    public func sort(dim: Int = -1, descending: Bool = false, stable: Bool = false) -> (values: Tensor, indices: Tensor) {
+        Sorting.sort(self, dim: dim, descending: descending, k: nil, op: "sort")
+    }
+
+    /// `torch.argsort(self, dim, descending, stable)`: the indices that sort `self` along `dim`.
+    public func argsort(dim: Int = -1, descending: Bool = false, stable: Bool = false) -> Tensor {
+        sort(dim: dim, descending: descending, stable: stable).indices
+    }
+
+    /// `torch.topk(self, k, dim, largest, sorted)`: the `k` largest (or smallest) values along
+    /// `dim` and their indices. Results always come sorted; PyTorch leaves the order
+    /// unspecified for `sorted: false`, so sorted output satisfies both.
+    public func topk(_ k: Int, dim: Int = -1, largest: Bool = true, sorted: Bool = true) -> (values: Tensor, indices: Tensor) {
+        Sorting.sort(self, dim: dim, descending: largest, k: k, op: "topk")
+    }
+}
+
+enum Sorting {
+    /// True when `a` sorts before `b` ascending, with NaN above everything.
+    @inline(__always)
+    static func ascending<T: Comparable>(_ a: T, _ b: T) -> Bool {
+        a < b || (b != b && a == a)
+    }
+
+    static func sort(_ input: Tensor, dim: Int, descending: Bool, k: Int?, op: String) -> (values: Tensor, indices: Tensor) {
+        let axis = Shape.normalize(dim, rank: input.dim, op: op)
+        let n = input.dim == 0 ? 1 : input.shape[axis]
+        let keep = k ?? n
+        precondition(
+            keep >= 0 && keep <= n,
+            "\(op): selected index k out of range (k = \(keep), dim \(dim) of size \(n), input shape \(input.shape))")
+        let x = input.to(Reduction.accumulateDType(input.dtype))
+        var outShape = x.shape
+        if x.dim > 0 { outShape[axis] = keep }
+        let values = Tensor(empty: outShape, dtype: x.dtype)
+        let indices = Tensor(empty: outShape, dtype: .int64)
+        if values.count == 0 { return (values.to(input.dtype), indices) }
+        let xs = x.dim == 0 ? 1 : x.strides[axis]
+        let vs = x.dim == 0 ? 1 : values.strides[axis]
+        let xOffsets = rowOffsets(x, excluding: axis), oOffsets = rowOffsets(values, excluding: axis)
+        func run<T: ArithmeticElement>(_: T.Type) {
+            let px = UnsafePointer(x.storage.data.assumingMemoryBound(to: T.self))
+            let pv = values.pointer(as: T.self), pi = indices.pointer(as: Int64.self)
+            parallelFor(xOffsets.count, grain: Swift.max(1, 4096 / Swift.max(n, 1))) { range in
+                var order = [Int](repeating: 0, count: n)
+                var row = [T](repeating: 0, count: n)
+                for r in range {
+                    let source = px + xOffsets[r]
+                    for i in 0..<n {
+                        row[i] = source[i * xs]
+                        order[i] = i
+                    }
+                    row.withUnsafeBufferPointer { row in
+                        if descending {
+                            order.sort { a, b in
+                                let (u, v) = (row[a], row[b])
+                                if ascending(v, u) { return true }
+                                if ascending(u, v) { return false }
+                                return a < b
+                            }
+                        } else {
+                            order.sort { a, b in
+                                let (u, v) = (row[a], row[b])
+                                if ascending(u, v) { return true }
+                                if ascending(v, u) { return false }
+                                return a < b
+                            }
+                        }
+                    }
+                    let (v, ix) = (pv + oOffsets[r], pi + oOffsets[r])
+                    for j in 0..<keep {
+                        v[j * vs] = row[order[j]]
+                        ix[j * vs] = Int64(order[j])
+                    }
+                }
+            }
+        }
+        switch x.dtype {
+        case .float32: run(Float.self)
+        case .float64: run(Double.self)
+        default: run(Int64.self)
+        }
+        return (values.to(input.dtype), indices)
+    }
+}

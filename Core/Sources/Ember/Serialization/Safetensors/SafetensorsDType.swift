@@ -1,0 +1,50 @@
+/// The dtype names of the safetensors format and their Ember dtypes.
+enum SafetensorsDType {
+    static func dtype(for name: String) -> DType? {
+        switch name {
+        case "F64": return .float64
+        case "F32": return .float32
+        case "F16": return .float16
+        case "BF16": return .bfloat16
+        case "I64": return .int64
+        case "I32": return .int32
+        case "I16": return .int16
+        case "I8": return .int8
+        case "U8": return .uint8
+        case "BOOL": return .bool
+        default: return nil
+        }
+    }
+
+    static func name(for dtype: DType) -> String {
+        switch dtype {
+        case .float64: return "F64"
+        case .float32: return "F32"
+        case .float16: return "F16"
+        case .bfloat16: return "BF16"
+        case .int64: return "I64"
+        case .int32: return "I32"
+        case .int16: return "I16"
+        case .int8: return "I8"
+        case .uint8: return "U8"
+        case .bool: return "BOOL"
+        }
+    }
+
+    /// The rank the Python/Rust writer sorts by (its dtype enum's declaration order): tensors
+    /// are written from the highest rank down, then by name.
+    static func writeRank(_ dtype: DType) -> Int {
+        switch dtype {
+        case .bool: return 0
+        case .uint8: return 1
+        case .int8: return 2
+        case .int16: return 3
+        case .float16: return 4
+        case .bfloat16: return 5
+        case .int32: return 6
+        case .float32: return 7
+        case .float64: return 8
+        case .int64: return 9
+        }
+    }
+}

@@ -1,0 +1,159 @@
+/// The element type of a tensor, with PyTorch's names and promotion rules.
+///
+/// The cases mirror `torch.float32`, `torch.int64`, ... . Complex types are reserved for the
+/// audio work; the promotion lattice below already treats "complex" as the highest category.
+public enum DType: String, Sendable, Hashable, CaseIterable, CustomStringConvertible {
+    case float32, float64, float16, bfloat16
+    case int64, int32, int16, int8, uint8
+    case bool
+
+    /// PyTorch's default floating dtype (`torch.get_default_dtype()`).
+    public static let defaultFloat: DType = .float32
+
+    /// Bytes per element.
+    public var itemSize: Int {
+        switch self {
+        case .float64, .int64: return 8
+        case .float32, .int32: return 4
+        case .float16, .bfloat16, .int16: return 2
+        case .int8, .uint8, .bool: return 1
+        }
+    }
+
+    public var isFloatingPoint: Bool {
+        switch self {
+        case .float32, .float64, .float16, .bfloat16: return true
+        default: return false
+        }
+    }
+
+    /// True for the integer types (bool excluded, as in `torch.is_integral(includeBool: false)`).
+    public var isIntegral: Bool {
+        switch self {
+        case .int64, .int32, .int16, .int8, .uint8: return true
+        default: return false
+        }
+    }
+
+    public var isSigned: Bool { self != .uint8 && self != .bool }
+
+    /// The name PyTorch prints, e.g. `torch.float32` becomes `float32`.
+    public var description: String { rawValue }
+
+    /// The category used by PyTorch's promotion: bool < integral < floating (< complex).
+    var category: Int {
+        if self == .bool { return 0 }
+        if isIntegral { return 1 }
+        return 2
+    }
+
+    /// `torch.promote_types`: the smallest dtype both operands convert to without losing range.
+    public static func promote(_ a: DType, _ b: DType) -> DType {
+        if a == b { return a }
+        if a == .bool { return b }
+        if b == .bool { return a }
+        switch (a.isFloatingPoint, b.isFloatingPoint) {
+        case (true, false): return a
+        case (false, true): return b
+        case (true, true):
+            if a == .float64 || b == .float64 { return .float64 }
+            // float16 with bfloat16 has no common 16-bit type: PyTorch gives float32.
+            return .float32
+        case (false, false):
+            if a == .uint8 || b == .uint8 {
+                let other = a == .uint8 ? b : a
+                return other == .int8 ? .int16 : other
+            }
+            return a.itemSize >= b.itemSize ? a : b
+        }
+    }
+}
+
+/// A Swift number used as an operand, like a Python scalar in PyTorch: it takes part in type
+/// promotion only through its category (`float32_tensor * 2.5` stays float32,
+/// `int_tensor * 2.5` becomes the default float dtype).
+public enum Scalar: Sendable, Hashable, CustomStringConvertible {
+    case bool(Bool)
+    case int(Int64)
+    case double(Double)
+
+    /// The dtype PyTorch gives a wrapped Python number of this kind.
+    var wrappedDType: DType {
+        switch self {
+        case .bool: return .bool
+        case .int: return .int64
+        case .double: return DType.defaultFloat
+        }
+    }
+
+    public var doubleValue: Double {
+        switch self {
+        case .bool(let v): return v ? 1 : 0
+        case .int(let v): return Double(v)
+        case .double(let v): return v
+        }
+    }
+
+    public var int64Value: Int64 {
+        switch self {
+        case .bool(let v): return v ? 1 : 0
+        case .int(let v): return v
+        case .double(let v): return Int64(v)
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .bool(let v): return v ? "True" : "False"
+        case .int(let v): return String(v)
+        case .double(let v): return String(v)
+        }
+    }
+}
+
+extension Scalar: ExpressibleByIntegerLiteral, ExpressibleByFloatLiteral, ExpressibleByBooleanLiteral {
+    public init(integerLiteral value: Int) { self = .int(Int64(value)) }
+    public init(floatLiteral value: Double) { self = .double(value) }
+    public init(booleanLiteral value: Bool) { self = .bool(value) }
+}
+
+/// PyTorch's `result_type` state: dimensioned tensors outrank zero-dimensional tensors, which
+/// outrank scalars; a lower rank only matters when its category is higher.
+struct ResultTypeState {
+    private var dimResult: DType?
+    private var zeroDimResult: DType?
+    private var scalarResult: DType?
+
+    mutating func add(_ tensor: Tensor) {
+        if tensor.dim == 0 {
+            zeroDimResult = zeroDimResult.map { DType.promote($0, tensor.dtype) } ?? tensor.dtype
+        } else {
+            dimResult = dimResult.map { DType.promote($0, tensor.dtype) } ?? tensor.dtype
+        }
+    }
+
+    mutating func add(_ scalar: Scalar) {
+        let dtype = scalar.wrappedDType
+        scalarResult = scalarResult.map { DType.promote($0, dtype) } ?? dtype
+    }
+
+    private static func combine(_ higher: DType?, _ lower: DType?) -> DType? {
+        guard let higher else { return lower }
+        guard let lower else { return higher }
+        if higher.isFloatingPoint { return higher }
+        if higher == .bool || lower.category > higher.category { return DType.promote(higher, lower) }
+        return higher
+    }
+
+    var result: DType {
+        Self.combine(dimResult, Self.combine(zeroDimResult, scalarResult)) ?? DType.defaultFloat
+    }
+}
+
+/// `torch.result_type` for tensors and Swift scalars.
+public func resultType(_ tensors: [Tensor], scalars: [Scalar] = []) -> DType {
+    var state = ResultTypeState()
+    tensors.forEach { state.add($0) }
+    scalars.forEach { state.add($0) }
+    return state.result
+}

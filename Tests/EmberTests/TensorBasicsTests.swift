@@ -1,0 +1,38 @@
+import XCTest
+@testable import Ember
+
+/// Layout and arithmetic basics; tolerances are exact (integers and exactly representable floats).
+final class TensorBasicsTests: XCTestCase {
+    func testBroadcastAddAndPromotion() {
+        let a = Tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
+        let b = Tensor([10, 20, 30])
+        let c = a + b
+        XCTAssertEqual(c.dtype, .float32)
+        XCTAssertEqual(c.shape, [2, 3])
+        XCTAssertEqual(c.toArray(Float.self), [11, 22, 33, 14, 25, 36])
+        XCTAssertEqual((b * 2.5).dtype, .float32)
+        XCTAssertEqual((b * 2).dtype, .int64)
+        XCTAssertEqual((a.double() + a).dtype, .float64)
+        XCTAssertEqual((Tensor([1, 2], dtype: .uint8) + Tensor([1, 2], dtype: .int8)).dtype, .int16)
+        XCTAssertEqual((Tensor([1, 2], dtype: .int32) + Tensor(scalar: Int64(3))).dtype, .int32)
+    }
+
+    func testTransposedViewsShareStorage() {
+        let a = Tensor.arange(6).reshape(2, 3)
+        let t = a.t()
+        XCTAssertFalse(t.isContiguous)
+        XCTAssertEqual(t.contiguous().toArray(Int64.self), [0, 3, 1, 4, 2, 5])
+        t.add_(100)
+        XCTAssertEqual(a.toArray(Int64.self), [100, 101, 102, 103, 104, 105])
+        let u = (t + 1)
+        XCTAssertEqual(u.strides, t.strides)
+        XCTAssertEqual(u.contiguous().toArray(Int64.self), [101, 104, 102, 105, 103, 106])
+    }
+
+    func testDivisionModes() {
+        let a = Tensor([-7, 7]), b = Tensor([2, -2])
+        XCTAssertEqual(a.div(b).toArray(Float.self), [-3.5, -3.5])
+        XCTAssertEqual(a.div(b, roundingMode: .trunc).toArray(Int64.self), [-3, -3])
+        XCTAssertEqual(a.div(b, roundingMode: .floor).toArray(Int64.self), [-4, -4])
+    }
+}
