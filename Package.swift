@@ -19,6 +19,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-numerics", from: "1.0.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
         // MARK: Core
@@ -62,6 +64,9 @@ let package = Package(
             name: "EmberHub", dependencies: [
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ], path: "Hub/Sources/EmberHub"),
         .executableTarget(
             name: "ember-hub", dependencies: [
@@ -78,7 +83,13 @@ let package = Package(
         .testTarget(name: "EmberVisionTests", dependencies: ["EmberVision"], path: "Tests/EmberVisionTests"),
         .testTarget(name: "EmberAudioTests", dependencies: ["EmberAudio"], path: "Tests/EmberAudioTests"),
         .testTarget(name: "EmberTextTests", dependencies: ["EmberText"], path: "Tests/EmberTextTests"),
-        .testTarget(name: "EmberHubTests", dependencies: ["EmberHub"], path: "Tests/EmberHubTests"),
+        .testTarget(
+            name: "EmberHubTests", dependencies: [
+                "EmberHub",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ], path: "Tests/EmberHubTests"),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -140,7 +140,10 @@ static inline __attribute__((always_inline)) float gelu_one(float x) {
     float err = (-hi - (sum - bb)) + (poly - bb);
     float e = t * ember_expf_core2(sum, err - lo);
     float c = z < 0 ? 2.0f - e : e;
-    return 0.5f * x * c;
+    float g = 0.5f * x * c;
+    // PyTorch's values at the infinities: gelu(inf) = inf, gelu(-inf) = -inf * 0 = NaN.
+    g = x == INFINITY ? x : g;
+    return x == -INFINITY ? NAN : g;
 }
 
 static inline __attribute__((always_inline)) float gelu_tanh_one(float x) {

@@ -128,16 +128,31 @@ extension Tensor {
         }
     }
 
+    /// alpha * other in the dtype the sum will have (PyTorch casts alpha to the result dtype:
+    /// for bool tensors any non-zero alpha is true).
     private func scaled(_ other: Tensor, _ alpha: Scalar) -> Tensor {
         if case .int(1) = alpha { return other }
-        return other.mul(alpha)
+        let dtype = resultType([self, other])
+        checkAlpha(alpha, dtype)
+        if dtype == .bool { return alpha.doubleValue != 0 ? other : Tensor.zerosLike(other, dtype: .bool) }
+        return other.to(dtype).mul(alpha)
     }
 
     private func scaledScalar(_ other: Scalar, _ alpha: Scalar) -> Scalar {
         if case .int(1) = alpha { return other }
+        let dtype = resultType([self], scalars: [other])
+        checkAlpha(alpha, dtype)
         switch (other, alpha) {
-        case (.int(let a), .int(let b)): return .int(a &* b)
-        default: return .double(other.doubleValue * alpha.doubleValue)
+        case (.double, _), (_, .double): return .double(other.doubleValue * alpha.doubleValue)
+        case _ where dtype == .bool: return .bool(other.int64Value != 0 && alpha.int64Value != 0)
+        case (.bool, _): return .int(other.int64Value &* alpha.int64Value)
+        default: return .int(other.int64Value &* alpha.int64Value)
+        }
+    }
+
+    private func checkAlpha(_ alpha: Scalar, _ dtype: DType) {
+        if case .double = alpha {
+            precondition(dtype.isFloatingPoint, "add: For integral input tensors, argument alpha must not be a floating point number.")
         }
     }
 }

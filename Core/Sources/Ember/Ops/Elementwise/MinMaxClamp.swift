@@ -80,8 +80,8 @@ extension Tensor {
 
     private func clampScalars(_ lower: Scalar?, _ upper: Scalar?, out: Tensor?) -> Tensor {
         precondition(lower != nil || upper != nil, "clamp: At least one of 'min' or 'max' must not be None")
-        precondition(dtype != .bool, "clamp: \"clamp_scalar_cpu\" not implemented for 'Bool'")
         let dtype = resultType([self], scalars: [lower, upper].compactMap { $0 })
+        precondition(dtype != .bool, "clamp: \"clamp_scalar_cpu\" not implemented for 'Bool'")
         if let out {
             ElementwiseDispatch.checkInPlace(out, resultDType: dtype, shape: shape, op: "clamp")
             if out.dtype != dtype { return out.copy_(to(dtype).clamp(min: lower, max: upper)) }

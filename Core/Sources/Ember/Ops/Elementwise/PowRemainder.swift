@@ -52,6 +52,7 @@ struct ScalarPowOp: UnaryOp {
         }
     }
     @inline(__always) func apply<T: IntegerElement>(_ x: T) -> T { integerPow(x, T(fromInt64: exponent.int64Value)) }
+    @inline(__always) func applyBool(_ x: Bool) -> Bool? { exponent.int64Value == 0 ? true : x }
 }
 
 struct RemainderOp: BinaryOp {
@@ -128,8 +129,7 @@ extension Tensor {
     }
 
     private func scalarPow(_ exponent: Scalar, out: Tensor?) -> Tensor {
-        var dtype = ElementwiseDispatch.resultType([.tensor(self), .scalar(exponent)])
-        if dtype == .bool { dtype = .int64 }
+        let dtype = ElementwiseDispatch.resultType([.tensor(self), .scalar(exponent)])
         if !dtype.isFloatingPoint, case .int(let e) = exponent {
             precondition(e >= 0, "pow: Integers to negative integer powers are not allowed.")
         }

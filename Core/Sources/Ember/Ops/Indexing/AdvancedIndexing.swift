@@ -74,6 +74,6 @@ extension Tensor {
         return IndexPlan(
             shape: shape, dataStrides: dataStrides, indices: indices, indexStrides: indexStrides,
             dimSizes: positions.map { view.shape[$0] }, dimStrides: positions.map { view.strides[$0] },
-            dimNames: positions)
+            dimNames: positions, allowsNegative: true)
     }
 }

@@ -21,6 +21,9 @@ struct IndexPlan {
     var dimStrides: [Int]
     /// The dimension each index selects in, as the error message names it.
     var dimNames: [Int]
+    /// Advanced indexing counts negative indices from the end; gather, scatter and
+    /// index_select/index_add reject them, as PyTorch does.
+    var allowsNegative: Bool = false
 }
 
 /// Moving elements needs only their width: kernels are specialised on an unsigned integer of
@@ -46,9 +49,9 @@ enum IndexKernels {
     static let grain = 16_384
 
     @inline(__always)
-    static func wrap(_ raw: Int64, size: Int, dim: Int) -> Int {
+    static func wrap(_ raw: Int64, size: Int, dim: Int, negative: Bool = true) -> Int {
         let i = Int(raw)
-        let j = i < 0 ? i + size : i
+        let j = i < 0 && negative ? i + size : i
         precondition(j >= 0 && j < size, "index \(i) is out of bounds for dimension \(dim) with size \(size)")
         return j
     }
@@ -91,7 +94,7 @@ enum IndexKernels {
         var offset = 0
         for k in 0..<pointers.count {
             let raw = pointers[k][offsets[first + k] + i * inner[first + k]]
-            offset += wrap(raw, size: plan.dimSizes[k], dim: plan.dimNames[k]) * plan.dimStrides[k]
+            offset += wrap(raw, size: plan.dimSizes[k], dim: plan.dimNames[k], negative: plan.allowsNegative) * plan.dimStrides[k]
         }
         return offset
     }
@@ -109,13 +112,14 @@ private struct GatherKernel: ElementWidthVisitor {
         if pointers.count == 1 {
             let p = pointers[0], si = inner[2]
             let size = plan.dimSizes[0], dimStride = plan.dimStrides[0], dim = plan.dimNames[0]
+            let negative = plan.allowsNegative
             loop.forEachRun(grain: IndexKernels.grain) { offsets, n in
                 let o = po + offsets[0], d = pd + offsets[1], ip = p + offsets[2]
                 if so == 1 && sd == 0 && dimStride == 1 {
-                    for i in 0..<n { o[i] = d[IndexKernels.wrap(ip[i * si], size: size, dim: dim)] }
+                    for i in 0..<n { o[i] = d[IndexKernels.wrap(ip[i * si], size: size, dim: dim, negative: negative)] }
                 } else {
                     for i in 0..<n {
-                        o[i * so] = d[i * sd + IndexKernels.wrap(ip[i * si], size: size, dim: dim) * dimStride]
+                        o[i * so] = d[i * sd + IndexKernels.wrap(ip[i * si], size: size, dim: dim, negative: negative) * dimStride]
                     }
                 }
             }

@@ -12,7 +12,7 @@ extension Tensor {
         let out = Tensor(empty: outShape, dtype: dtype)
         if out.count == 0 {
             if idx.count > 0 && shape[axis] == 0 {
-                _ = IndexKernels.wrap(idx.pointer(as: Int64.self)[0], size: 0, dim: axis)
+                _ = IndexKernels.wrap(idx.pointer(as: Int64.self)[0], size: 0, dim: axis, negative: false)
             }
             return out
         }
@@ -25,7 +25,7 @@ extension Tensor {
             let src = UnsafeRawPointer(data.dataPointer), dst = out.dataPointer
             parallelFor(idx.count, grain: Swift.max(1, 65_536 / Swift.max(rowBytes, 1))) { range in
                 for i in range {
-                    let row = IndexKernels.wrap(p[i * stride], size: size, dim: 0)
+                    let row = IndexKernels.wrap(p[i * stride], size: size, dim: 0, negative: false)
                     memcpy(dst + i * rowBytes, src + row * rowBytes, rowBytes)
                 }
             }
@@ -58,7 +58,7 @@ extension Tensor {
         for d in 0..<self.dim where d != axis {
             precondition(
                 source.shape[d] == shape[d],
-                "index_add_(): source \(source.shape) and self \(shape) must match in every dimension but \(axis)")
+                "index_add_(): source tensor shape must match self tensor shape, excluding the specified dimension. Got self.shape = \(shape) source.shape = \(source.shape)")
         }
         var scaled = source
         if alpha != 1 { scaled = source.mul(alpha).to(dtype) }

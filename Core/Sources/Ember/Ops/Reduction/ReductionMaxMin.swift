@@ -134,6 +134,7 @@ enum Extremes {
     }
 
     static func argIndex(_ input: Tensor, dim: Int?, keepDim: Bool, largest: Bool, op: String) -> Tensor {
+        precondition(input.dtype != .bool, "\(op)(): does not support bool input (shape \(input.shape))")
         let x = input.to(computeDType(input.dtype))
         let plan = ReducePlan(x, dims: dim.map { [$0] }, keepDim: keepDim, op: op)
         checkNonEmpty(input, plan, dims: dim.map { [$0] }, op: op)
