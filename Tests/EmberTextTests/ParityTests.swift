@@ -39,12 +39,13 @@ final class ParityTests: XCTestCase {
     func runParity(_ name: String, file: StaticString = #filePath, line: UInt = #line) throws {
         let tokenizer = try Fixtures.tokenizer(name)
         let expected = try Fixtures.json("expected/\(name).json")
-        let lines = Fixtures.corpus
         var m = Mismatches()
         let singles = try expected.require("single").array()
+        // Component tokenizers are recorded on the corpus's first lines only.
+        let lines = Array(Fixtures.corpus.prefix(singles.count))
         // null in the fixture means the decode equals the input line.
         let decodes = try expected.require("decode").array().enumerated().map { k, n in (try? n.string()) ?? lines[k] }
-        XCTAssertEqual(singles.count, lines.count)
+        XCTAssertGreaterThanOrEqual(singles.count, 400)
         var encodings: [Encoding] = []
         for (i, text) in lines.enumerated() {
             let e = try tokenizer.encode(text)
@@ -104,4 +105,7 @@ final class ParityTests: XCTestCase {
     func testTrainedWordPiece() throws { try runParity("wordpiece") }
     func testTrainedUnigramPrecompiledMetaspace() throws { try runParity("unigram") }
     func testTrainedLlamaStyleBPEByteFallback() throws { try runParity("llama_bpe") }
+    func testRobertaProcessingAndLstripMask() throws { try runParity("roberta_like") }
+    func testWordLevelWithScriptsPunctuationDigitsSplitBertProcessing() throws { try runParity("wordlevel_mix") }
+    func testNFDStripAccentsWhitespaceInvertedSplit() throws { try runParity("wordpiece_nfd") }
 }

@@ -127,8 +127,8 @@ public struct NormalizedString: Sendable {
     }
 
     /// Replaces every non-overlapping occurrence of `pattern` (found by `find`) by `content`.
-    /// New scalars take, one for one, the spans of the replaced scalars; extra new scalars
-    /// take the last replaced scalar's span; surplus old scalars are dropped.
+    /// A replacement no longer than the match takes the spans of the match's last scalars;
+    /// a longer one takes them one for one and repeats the last.
     mutating func replace(ranges: [(Int, Int)], with content: [UInt32]) {
         guard !ranges.isEmpty else { return }
         let old = self
@@ -140,6 +140,10 @@ public struct NormalizedString: Sendable {
                     if s == e {
                         let p = old.originalRange(s, s).0
                         b.append(c, Int32(p), Int32(p))
+                    } else if content.count <= e - s {
+                        // Hugging Face aligns a shorter replacement with the last replaced scalars.
+                        let k = e - content.count + j
+                        b.append(c, old.starts[k], old.ends[k])
                     } else {
                         let k = min(s + j, e - 1)
                         b.append(c, old.starts[k], old.ends[k])

@@ -41,9 +41,7 @@ private func icuNormalize(_ form: UnicodeForm, _ input: ArraySlice<UInt32>) thro
 }
 
 /// Normalizes segment by segment (a segment starts at a scalar with a normalization boundary
-/// before it), so each output scalar can be aligned to the input scalars it came from: an
-/// expansion of one scalar maps every new scalar to that scalar, and a composition maps to
-/// the span of the scalars composed.
+/// before it), so each output scalar can be aligned to an input scalar of its segment.
 func unicodeNormalize(_ text: inout NormalizedString, _ form: UnicodeForm) throws {
     let scalars = text.scalars
     if scalars.allSatisfy({ $0 < 0x80 }) { return }
@@ -66,13 +64,13 @@ func unicodeNormalize(_ text: inout NormalizedString, _ form: UnicodeForm) throw
             }
             let out: [UInt32]
             do { out = try icuNormalize(form, scalars[i..<j]) } catch { failure = error; return }
-            if out.count == j - i {
-                for k in 0..<out.count { b.append(out[k], old.starts[i + k], old.ends[i + k]) }
-            } else if j - i == 1 {
-                for c in out { b.append(c, old.starts[i], old.ends[i]) }
-            } else {
-                let s = old.starts[i], e = old.ends[j - 1]
-                for c in out { b.append(c, s, e) }
+            // Alignment as Hugging Face's normalizer reports it: positional, except that a
+            // composition makes the first output absorb the next inputs (the later outputs then
+            // align with the inputs after them), and an expansion repeats the last input.
+            let n = j - i, m = out.count
+            for (k, c) in out.enumerated() {
+                let source = m < n ? (k == 0 ? 0 : k + n - m) : min(k, n - 1)
+                b.append(c, old.starts[i + source], old.ends[i + source])
             }
             i = j
         }
