@@ -159,6 +159,26 @@ final class ComponentTests: XCTestCase {
         XCTAssertEqual(loadError(#"{"model": {"type": "WordLevel", "vocab": {}}, "padding": {"strategy": "Sometimes"}}"#)?.path, "$.padding.strategy")
     }
 
+    /// Every prefix cut of a real tokenizer.json and a set of byte corruptions must throw or
+    /// load, never crash.
+    func testCorruptTokenizerJSONNeverCrashes() throws {
+        let bytes = [UInt8](try Data(contentsOf: Fixtures.url("tokenizers/wordpiece.json")))
+        var rng = SystemRandomNumberGenerator()
+        for cut in stride(from: 0, to: bytes.count, by: max(1, bytes.count / 60)) {
+            XCTAssertThrowsError(try Tokenizer(json: Array(bytes[..<cut])))
+        }
+        for _ in 0..<60 {
+            var b = bytes
+            for _ in 0..<4 { b[Int.random(in: 0..<b.count, using: &rng)] = UInt8.random(in: 0...255, using: &rng) }
+            if let t = try? Tokenizer(json: b) { _ = try? t.encode("Hello, world! 123") }
+        }
+        XCTAssertEqual(loadError(#"{"model": {"type": "WordLevel", "vocab": {"a": 1e15}}}"#)?.path, "$.model.vocab[\"a\"]")
+    }
+
+    func testByteLevelNormalizer() throws {
+        XCTAssertEqual(try ByteLevelNormalizer().normalize("a é"), "aĠÃ©")
+    }
+
     func testMalformedSentencePieceAndTiktokenFilesThrow() throws {
         let dir = FileManager.default.temporaryDirectory
         let bad = dir.appendingPathComponent("ember-bad-\(UUID().uuidString).model")

@@ -96,6 +96,7 @@ enum ComponentFactory {
         case "Lowercase": return Lowercase()
         case "Strip": return Strip(left: try n.bool("strip_left", default: true), right: try n.bool("strip_right", default: true))
         case "StripAccents": return StripAccents()
+        case "ByteLevel": return ByteLevelNormalizer()
         case "Prepend": return Prepend(try n.require("prepend").string())
         case "Replace":
             let pattern = try CompiledPattern.parse(try n.require("pattern"))
@@ -157,8 +158,9 @@ enum ComponentFactory {
         let fields = try n.rawObject()
         vocab.reserveCapacity(fields.count)
         for (k, v) in fields {
-            guard case .number(let d) = v, d >= 0, d == d.rounded() else {
-                throw TokenizerError.invalid(path: "\(n.path)[\"\(k)\"]", reason: "expected a non-negative integer id")
+            // The bound keeps a corrupt id from sizing the id → token table beyond memory.
+            guard case .number(let d) = v, d >= 0, d == d.rounded(), d < Double(max(16 * fields.count, 1 << 20)) else {
+                throw TokenizerError.invalid(path: "\(n.path)[\"\(k)\"]", reason: "expected an integer id between 0 and a few times the vocabulary size")
             }
             vocab[TokenString(k)] = Int(d)
         }

@@ -141,3 +141,13 @@ func gpt2Split(_ n: NormalizedString) -> [NormalizedString] {
     if ranges.count == 1 { return [n] }
     return ranges.map { n.slice($0.0, $0.1) }
 }
+
+/// The ByteLevel normalizer: every UTF-8 byte becomes its printable stand-in, without
+/// splitting (used by tokenizers whose pre-tokenizer splits on the stand-ins).
+public struct ByteLevelNormalizer: Normalizer {
+    public init() {}
+    public func normalize(_ text: inout NormalizedString) throws {
+        text = ByteLevel.mapBytes(text)
+    }
+    public var json: JSONValue { .object([("type", .string("ByteLevel"))]) }
+}
