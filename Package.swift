@@ -54,7 +54,12 @@ let package = Package(
             name: "CSndfile", path: "Audio/Sources/CSndfile", pkgConfig: "sndfile",
             providers: [.apt(["libsndfile1-dev"])]),
         .target(name: "EmberAudio", dependencies: ["Ember", "CSndfile"], path: "Audio/Sources/EmberAudio"),
-        .target(name: "EmberText", dependencies: ["Ember"], path: "Text/Sources/EmberText"),
+        // ICU (normalization forms, Unicode-property regexes) is reached only through a C target
+        // whose header uses <stdint.h> types: see Docs/Text.md, "Why a C target for ICU".
+        .target(
+            name: "CEmberICU", path: "Text/Sources/CEmberICU",
+            linkerSettings: [.linkedLibrary("icui18n"), .linkedLibrary("icuuc"), .linkedLibrary("icudata")]),
+        .target(name: "EmberText", dependencies: ["Ember", "CEmberICU"], path: "Text/Sources/EmberText"),
         .target(
             name: "EmberHub", dependencies: [
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
