@@ -35,6 +35,7 @@ extension Tensor {
         return scatterImpl(axis, index, source.overlapSafe(with: self), strides: source.strides, reduce: reduce)
     }
 
+    /// In-place `scatter_` of one number at every indexed position.
     @discardableResult
     public func scatter_(_ dim: Int, _ index: Tensor, value: Scalar, reduce: ScatterReduce? = nil) -> Tensor {
         let axis = Shape.normalize(dim, rank: self.dim, op: "scatter")
@@ -48,6 +49,7 @@ extension Tensor {
         clone().scatterAdd_(dim, index, source)
     }
 
+    /// In-place `scatter_add_`.
     @discardableResult
     public func scatterAdd_(_ dim: Int, _ index: Tensor, _ source: Tensor) -> Tensor {
         precondition(

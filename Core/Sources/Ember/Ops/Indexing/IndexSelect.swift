@@ -41,6 +41,7 @@ extension Tensor {
         clone().indexAdd_(dim, index, source, alpha: alpha)
     }
 
+    /// In-place `index_add_`.
     @discardableResult
     public func indexAdd_(_ dim: Int, _ index: Tensor, _ source: Tensor, alpha: Scalar = 1) -> Tensor {
         let axis = Shape.normalize(dim, rank: self.dim, op: "index_add_")

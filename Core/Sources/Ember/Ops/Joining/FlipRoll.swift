@@ -18,6 +18,7 @@ extension Tensor {
         return out
     }
 
+    /// `tensor.flip(d0, d1, ...)`.
     public func flip(_ dims: Int...) -> Tensor { flip(dims) }
 
     /// `torch.roll(tensor, shifts, dims)`: elements shifted along each dim, wrapping around;
@@ -37,6 +38,7 @@ extension Tensor {
         return result.isSameTensor(self) ? clone() : result
     }
 
+    /// `torch.roll(tensor, shift, dim)` with one shift; no dim rolls the flattened tensor.
     public func roll(_ shift: Int, dim: Int? = nil) -> Tensor { roll([shift], dims: dim.map { [$0] } ?? []) }
 
     private func rolled(_ shift: Int, axis: Int) -> Tensor {

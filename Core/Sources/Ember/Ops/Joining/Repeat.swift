@@ -25,6 +25,7 @@ extension Tensor {
         return out
     }
 
+    /// `tensor.repeat(r0, r1, ...)`.
     public func `repeat`(_ repeats: Int...) -> Tensor { self.repeat(repeats) }
 
     /// `torch.tile(tensor, dims)`: like `repeat`, but `dims` shorter than the rank is padded
@@ -33,5 +34,6 @@ extension Tensor {
         self.repeat([Int](repeating: 1, count: Swift.max(0, dim - dims.count)) + dims)
     }
 
+    /// `torch.tile(tensor, (d0, d1, ...))`.
     public func tile(_ dims: Int...) -> Tensor { tile(dims) }
 }

@@ -144,3 +144,19 @@ extension Tensor {
             a.dtype == b.dtype, "\(op): expected mat1 and mat2 to have the same dtype, but got: \(a.dtype) != \(b.dtype)")
     }
 }
+
+/// The `torch.` function forms (`Tensor.matmul(a, b)` reads like `torch.matmul(a, b)`).
+extension Tensor {
+    public static func matmul(_ a: Tensor, _ b: Tensor) -> Tensor { a.matmul(b) }
+    public static func mm(_ a: Tensor, _ b: Tensor) -> Tensor { a.mm(b) }
+    public static func bmm(_ a: Tensor, _ b: Tensor) -> Tensor { a.bmm(b) }
+    public static func mv(_ a: Tensor, _ v: Tensor) -> Tensor { a.mv(v) }
+    public static func dot(_ a: Tensor, _ b: Tensor) -> Tensor { a.dot(b) }
+    public static func outer(_ a: Tensor, _ b: Tensor) -> Tensor { a.outer(b) }
+    public static func addmm(_ input: Tensor, _ mat1: Tensor, _ mat2: Tensor, beta: Double = 1, alpha: Double = 1) -> Tensor {
+        input.addmm(mat1, mat2, beta: beta, alpha: alpha)
+    }
+    public static func baddbmm(_ input: Tensor, _ batch1: Tensor, _ batch2: Tensor, beta: Double = 1, alpha: Double = 1) -> Tensor {
+        input.baddbmm(batch1, batch2, beta: beta, alpha: alpha)
+    }
+}
