@@ -44,6 +44,13 @@ void ember_gelu_f32(const float *x, float *y, int64_t n);
 /// PyTorch's approximate="tanh" gelu.
 void ember_gelu_tanh_f32(const float *x, float *y, int64_t n);
 
+// MARK: Large float32 binary arithmetic with streaming stores (elementwise_stream.c):
+// c[i] = a[i] op b[i] for contiguous a, b, c; for results far larger than the caches.
+void ember_stream_add_f32(const float *a, const float *b, float *c, int64_t n);
+void ember_stream_sub_f32(const float *a, const float *b, float *c, int64_t n);
+void ember_stream_mul_f32(const float *a, const float *b, float *c, int64_t n);
+void ember_stream_div_f32(const float *a, const float *b, float *c, int64_t n);
+
 // MARK: Reductions (reduce_kernels.c): contiguous float32.
 
 /// Pairwise sum of n floats (blocks of 1024 summed in 32 lanes).

@@ -1,3 +1,5 @@
+import CEmberKernels
+
 /// The per-op fast path for the common small-tensor case: contiguous operands of one shape
 /// and dtype (or a tensor and a Python scalar), a result of that same dtype, no `out`. It
 /// skips the scalar tensor, the broadcast plan and the strided iterator, which dominate the
@@ -36,6 +38,20 @@ private struct ContiguousBinaryKernel<Op: BinaryOp>: DTypeVisitor {
         }
     }
 
+    /// Results above 8 MB cannot stay in cache: streaming stores pay off (smaller ones are
+    /// likely read back soon, so they stay on the ordinary path).
+    private var streamingThreshold: Int { 2 * 1024 * 1024 }
+
+    private func streamingKernel() -> (@convention(c) (UnsafePointer<Float>?, UnsafePointer<Float>?, UnsafeMutablePointer<Float>?, Int64) -> Void)? {
+        switch op {
+        case is AddOp: return ember_stream_add_f32
+        case is SubOp: return ember_stream_sub_f32
+        case is MulOp: return ember_stream_mul_f32
+        case is TrueDivOp: return ember_stream_div_f32
+        default: return nil
+        }
+    }
+
     @inline(__always)
     private func run<T: TensorElement>(_: T.Type, _ f: (T, T) -> T) {
         let px = UnsafePointer(x.pointer(as: T.self)), po = result.pointer(as: T.self)
@@ -43,6 +59,15 @@ private struct ContiguousBinaryKernel<Op: BinaryOp>: DTypeVisitor {
         switch y {
         case .tensor(let yt):
             let py = UnsafePointer(yt.pointer(as: T.self))
+            if T.self == Float.self, count >= streamingThreshold, let kernel = streamingKernel() {
+                let (fx, fy, fo) = (UnsafeRawPointer(px).assumingMemoryBound(to: Float.self),
+                                    UnsafeRawPointer(py).assumingMemoryBound(to: Float.self),
+                                    UnsafeMutableRawPointer(po).assumingMemoryBound(to: Float.self))
+                parallelFor(count, grain: elementwiseGrain) { range in
+                    kernel(fx + range.lowerBound, fy + range.lowerBound, fo + range.lowerBound, Int64(range.count))
+                }
+                return
+            }
             parallelFor(count, grain: elementwiseGrain) { range in
                 for i in range { po[i] = f(px[i], py[i]) }
             }
