@@ -18,7 +18,7 @@ extension Tensor {
         gen.withLock {
             if count >= 16 && isContiguous {
                 switch dtype {
-                case .float32: normalFill16(Float.self, gen, mean: Float(mean), std: Float(std)) { gen.uniformFloat() }
+                case .float32: normalFill16AVX2(gen, mean: Float(mean), std: Float(std))
                 case .float64: normalFill16(Double.self, gen, mean: mean, std: std) { gen.uniformDouble() }
                 case .float16:
                     normalFill16Half(Float16.self, gen, mean: mean, std: std, digits: 11) { Float16($0) } toFloat: { Float($0) }
@@ -55,6 +55,35 @@ extension Tensor {
             let tail = data + n - 16
             for j in 0..<16 { tail[j] = uniform() }
             Self.boxMuller16(tail, mean: mean, std: std)
+        }
+    }
+
+    /// float32 blocks as PyTorch's AVX2 kernel computes them: 2π rounded to float, the
+    /// Cephes log and sincos, and a fused multiply-add for `n · std + mean`.
+    private func normalFill16AVX2(_ gen: Generator, mean: Float, std: Float) {
+        let data = pointer(as: Float.self)
+        let n = count
+        let twoPi = Float(2.0 * Double.pi)
+        func block(_ p: UnsafeMutablePointer<Float>) {
+            for j in 0..<8 {
+                let u1 = 1 - p[j]
+                let u2 = p[j + 8]
+                let radius = (-2 * CephesFloat.log(u1)).squareRoot()
+                let (sine, cosine) = CephesFloat.sincos(twoPi * u2)
+                p[j] = mean.addingProduct(radius * cosine, std)
+                p[j + 8] = mean.addingProduct(radius * sine, std)
+            }
+        }
+        for i in 0..<n { data[i] = gen.uniformFloat() }
+        var i = 0
+        while i + 16 <= n {
+            block(data + i)
+            i += 16
+        }
+        if n % 16 != 0 {
+            let tail = data + n - 16
+            for j in 0..<16 { tail[j] = gen.uniformFloat() }
+            block(tail)
         }
     }
 

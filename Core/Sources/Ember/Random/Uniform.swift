@@ -3,6 +3,8 @@ extension Tensor {
     /// Fills the tensor in place with numbers drawn uniformly from [from, to)
     /// (`tensor.uniform_(from, to)`), with PyTorch's draws: float32 takes 24 bits of one
     /// 32-bit word, float64 53 bits of a 64-bit draw, float16/bfloat16 their mantissa width.
+    /// The scaling `u · (to - from) + from` is one fused multiply-add, as PyTorch's compiled
+    /// kernel does it.
     @discardableResult
     public func uniform_(from: Double = 0, to: Double = 1, generator: Generator? = nil) -> Tensor {
         precondition(dtype.isFloatingPoint, "uniform_: expected a floating point tensor, got \(dtype)")
@@ -14,10 +16,10 @@ extension Tensor {
             case .float32:
                 let (a, b) = (Float(from), Float(to))
                 let range = b - a
-                fillSerially(Float.self) { gen.uniformFloat() * range + a }
+                fillSerially(Float.self) { a.addingProduct(gen.uniformFloat(), range) }
             case .float64:
                 let range = to - from
-                fillSerially(Double.self) { gen.uniformDouble() * range + from }
+                fillSerially(Double.self) { from.addingProduct(gen.uniformDouble(), range) }
             case .float16:
                 let (a, b) = (Float(Float16(from)), Float(Float16(to)))
                 fillSerially(Float16.self) { Float16(Self.uniformHalfBits(gen, digits: 11) * (b - a) + a) }

@@ -181,10 +181,16 @@ struct EinsumPlan {
         let (B, M, N, K) = (
             batchSizes.reduce(1, *), leftSizes.reduce(1, *), rightSizes.reduce(1, *), contractedSizes.reduce(1, *)
         )
-        let aOrdered = a.permute((batch + left + contracted).map { la.firstIndex(of: $0)! })
-            .expand(batchSizes + leftSizes + contractedSizes).reshape([B, M, K])
-        let bOrdered = b.permute((batch + contracted + right).map { lb.firstIndex(of: $0)! })
-            .expand(batchSizes + contractedSizes + rightSizes).reshape([B, K, N])
+        // A 0-d operand (everything summed) becomes [1, 1, 1] through a stride-0 view.
+        func fold(_ t: Tensor, _ shape: [Int]) -> Tensor {
+            t.dim == 0 ? t.asStrided(shape, [0, 0, 0]) : t.reshape(shape)
+        }
+        let aOrdered = fold(
+            a.permute((batch + left + contracted).map { la.firstIndex(of: $0)! })
+                .expand(batchSizes + leftSizes + contractedSizes), [B, M, K])
+        let bOrdered = fold(
+            b.permute((batch + contracted + right).map { lb.firstIndex(of: $0)! })
+                .expand(batchSizes + contractedSizes + rightSizes), [B, K, N])
         let product = aOrdered.bmm(bOrdered).view(batchSizes + leftSizes + rightSizes)
         return (product, batch + left + right)
     }
