@@ -39,6 +39,23 @@ final class ElementwiseInPlaceTests: XCTestCase {
         assertClose(y, x.exp(), rtol: 0, atol: 0, "exp_ equals exp exactly")
     }
 
+    func testLargeFloat32ArithmeticMatchesSmallOpPath() {
+        // Above 2M elements add/sub/mul/div use the streaming-store C kernels; slices of the
+        // result must equal the same op on slices (the ordinary path) exactly, head and tail,
+        // and with inputs that start off the vector alignment.
+        let n = 2 * 1024 * 1024 + 37
+        let a = Tensor.rand([n]), b = Tensor.rand([n]).add(0.5)
+        let ops: [(String, (Tensor, Tensor) -> Tensor)] = [("add", { $0 + $1 }), ("sub", { $0 - $1 }), ("mul", { $0 * $1 }), ("div", { $0 / $1 })]
+        for (name, f) in ops {
+            let big = f(a, b)
+            for start in [0, n - 1000] {
+                assertClose(big.narrow(0, start: start, length: 1000), f(a.narrow(0, start: start, length: 1000), b.narrow(0, start: start, length: 1000)), name)
+            }
+            let shifted = f(a.narrow(0, start: 3, length: n - 3), b.narrow(0, start: 1, length: n - 3))
+            assertClose(shifted.narrow(0, start: n - 1003, length: 1000), f(a.narrow(0, start: n - 1000, length: 1000), b.narrow(0, start: n - 1002, length: 1000)), "\(name) unaligned")
+        }
+    }
+
     func testEqualAndAllclose() {
         let a = Tensor([1.0, 2.0, .nan])
         XCTAssertFalse(a.equal(a))  // NaN != NaN, as torch.equal
