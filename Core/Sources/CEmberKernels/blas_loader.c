@@ -43,6 +43,9 @@ static void load_openblas(void) {
             setenv("OPENBLAS_CORETYPE", core, 0);
         }
     }
+    // Ember's pool runs BLAS calls in parallel over row blocks (so results do not depend on
+    // the thread count); OpenBLAS itself stays single-threaded and starts no pool of its own.
+    setenv("OPENBLAS_NUM_THREADS", "1", 0);
     static const char *names[] = {"libopenblas.so.0", "libopenblas.so", "libopenblas.dylib"};
     void *handle = NULL;
     for (size_t i = 0; i < sizeof names / sizeof names[0] && handle == NULL; i++)
@@ -76,8 +79,12 @@ const char *ember_blas_corename(void) {
     return p_corename();
 }
 
+// OpenBLAS is kept at one thread whatever Ember's count because Ember's pool splits
+// each product into single-threaded calls (see Gemm.swift), and nesting both would
+// oversubscribe the cores.
 void ember_blas_set_num_threads(int n) {
-    if (ember_blas_load() == 0 && p_set_threads != NULL) p_set_threads(n);
+    (void)n;
+    if (ember_blas_load() == 0 && p_set_threads != NULL) p_set_threads(1);
 }
 
 void ember_sgemm(int transA, int transB, int m, int n, int k, float alpha, const float *a, int lda,

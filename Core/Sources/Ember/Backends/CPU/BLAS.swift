@@ -19,4 +19,11 @@ enum BLAS {
         ensureLoaded()
         return String(cString: ember_blas_corename())
     }
+
+    /// The core type the loader picked from CPUID before loading OpenBLAS ("SkylakeX",
+    /// "Haswell", ...); empty when the user set OPENBLAS_CORETYPE.
+    static var chosenCoreType: String {
+        ensureLoaded()
+        return String(cString: ember_blas_chosen_coretype())
+    }
 }

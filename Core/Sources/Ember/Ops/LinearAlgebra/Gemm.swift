@@ -73,21 +73,52 @@ enum Gemm {
         }
         let (pa, pb, pc) = (a.pointer(as: T.self), b.pointer(as: T.self), out.pointer(as: T.self))
         let (sa, sb) = (a.strides[0], b.strides[0])
-        let (ta, tb) = (Int32(la!.transposed ? 1 : 0), Int32(lb!.transposed ? 1 : 0))
-        let (lda, ldb) = (Int32(la!.ld), Int32(lb!.ld))
-        for i in 0..<batch {
-            let (x, y, z) = (pa + i * sa, pb + i * sb, pc + i * m * n)
-            if T.self == Float.self {
-                ember_sgemm(
-                    ta, tb, Int32(m), Int32(n), Int32(k), Float(alpha), UnsafeRawPointer(x).assumingMemoryBound(to: Float.self), lda,
-                    UnsafeRawPointer(y).assumingMemoryBound(to: Float.self), ldb, Float(beta),
-                    UnsafeMutableRawPointer(z).assumingMemoryBound(to: Float.self), Int32(n))
-            } else {
-                ember_dgemm(
-                    ta, tb, Int32(m), Int32(n), Int32(k), alpha, UnsafeRawPointer(x).assumingMemoryBound(to: Double.self), lda,
-                    UnsafeRawPointer(y).assumingMemoryBound(to: Double.self), ldb, beta,
-                    UnsafeMutableRawPointer(z).assumingMemoryBound(to: Double.self), Int32(n))
+        let (ta, tb) = (la!.transposed, lb!.transposed)
+        let (lda, ldb) = (la!.ld, lb!.ld)
+        // Ember's pool runs the product as row blocks, each a single-threaded BLAS call. The
+        // blocks depend on the shape only, never on the thread count, so every element is
+        // computed by the same call whatever the number of threads (OpenBLAS's own threading
+        // gives results that change with it).
+        let work = m * n * k
+        let rowsPerBlock = work < 1 << 18 || m <= 128 ? m : Swift.max(64, ((m + 7) / 8 + 63) / 64 * 64)
+        let blocks = (m + rowsPerBlock - 1) / rowsPerBlock
+        let tasks = batch * blocks
+        let grain = Swift.max(1, (1 << 18) / Swift.max(work / blocks, 1))
+        let addresses = (UInt(bitPattern: pa), UInt(bitPattern: pb), UInt(bitPattern: pc))
+        parallelFor(tasks, grain: grain) { range in
+            let pa = UnsafeMutablePointer<T>(bitPattern: addresses.0)!
+            let pb = UnsafeMutablePointer<T>(bitPattern: addresses.1)!
+            let pc = UnsafeMutablePointer<T>(bitPattern: addresses.2)!
+            for task in range {
+                let (i, block) = task.quotientAndRemainder(dividingBy: blocks)
+                let r0 = block * rowsPerBlock
+                let rows = Swift.min(rowsPerBlock, m - r0)
+                if rows <= 0 { continue }
+                // Row r of op(A) starts at r·lda untransposed, at column r when transposed.
+                let x = pa + i * sa + (ta ? r0 : r0 * lda)
+                let y = pb + i * sb, z = pc + i * m * n + r0 * n
+                gemmCall(ta, tb, rows, n, k, alpha, x, lda, y, ldb, beta, z, n)
             }
+        }
+    }
+
+    @inline(__always)
+    private static func gemmCall<T: TensorElement>(
+        _ ta: Bool, _ tb: Bool, _ m: Int, _ n: Int, _ k: Int, _ alpha: Double,
+        _ a: UnsafeMutablePointer<T>, _ lda: Int, _ b: UnsafeMutablePointer<T>, _ ldb: Int,
+        _ beta: Double, _ c: UnsafeMutablePointer<T>, _ ldc: Int
+    ) {
+        let (ta, tb) = (Int32(ta ? 1 : 0), Int32(tb ? 1 : 0))
+        if T.self == Float.self {
+            ember_sgemm(
+                ta, tb, Int32(m), Int32(n), Int32(k), Float(alpha), UnsafeRawPointer(a).assumingMemoryBound(to: Float.self),
+                Int32(lda), UnsafeRawPointer(b).assumingMemoryBound(to: Float.self), Int32(ldb), Float(beta),
+                UnsafeMutableRawPointer(c).assumingMemoryBound(to: Float.self), Int32(ldc))
+        } else {
+            ember_dgemm(
+                ta, tb, Int32(m), Int32(n), Int32(k), alpha, UnsafeRawPointer(a).assumingMemoryBound(to: Double.self),
+                Int32(lda), UnsafeRawPointer(b).assumingMemoryBound(to: Double.self), Int32(ldb), beta,
+                UnsafeMutableRawPointer(c).assumingMemoryBound(to: Double.self), Int32(ldc))
         }
     }
 
