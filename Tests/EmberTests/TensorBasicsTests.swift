@@ -35,4 +35,17 @@ final class TensorBasicsTests: XCTestCase {
         XCTAssertEqual(a.div(b, roundingMode: .trunc).toArray(Int64.self), [-3, -3])
         XCTAssertEqual(a.div(b, roundingMode: .floor).toArray(Int64.self), [-4, -4])
     }
+
+    /// Mixed layouts go through the tiled traversal (dims over 32, edges not multiples of 32);
+    /// the result must equal the row-major computation exactly.
+    func testTiledTraversalOfMixedLayouts() {
+        let a = Tensor.arange(7000).float().reshape(70, 100).t()  // [100, 70], transposed
+        let b = Tensor.arange(7000).float().reshape(100, 70).mul(0.5)
+        let sum = a + b
+        let expected = a.contiguous() + b
+        XCTAssertEqual(sum.contiguous().toArray(Float.self), expected.toArray(Float.self))
+        let batched = Tensor.arange(6000).float().reshape(3, 50, 40).transpose(1, 2)  // [3, 40, 50]
+        XCTAssertEqual((batched + batched.contiguous()).contiguous().toArray(Float.self),
+                       batched.contiguous().mul(2).toArray(Float.self))
+    }
 }

@@ -38,7 +38,7 @@ enum Elementwise {
             strides: [out.strides, Shape.broadcastStrides(shape: a.shape, strides: a.strides, to: out.shape)])
         let s = loop.innerStrides
         let (so, sa) = (s[0], s[1])
-        loop.forEachRun { offsets, n in
+        loop.forEachRun(anyOrder: true) { offsets, n in
             let o = po + offsets[0], x = pa + offsets[1]
             if so == 1 && sa == 1 {
                 for i in 0..<n { o[i] = f(x[i]) }
@@ -62,7 +62,7 @@ enum Elementwise {
             ])
         let s = loop.innerStrides
         let (so, sa, sb) = (s[0], s[1], s[2])
-        loop.forEachRun { offsets, n in
+        loop.forEachRun(anyOrder: true) { offsets, n in
             let o = po + offsets[0], x = pa + offsets[1], y = pb + offsets[2]
             if so == 1 && sa == 1 && sb == 1 {
                 for i in 0..<n { o[i] = f(x[i], y[i]) }
@@ -90,7 +90,7 @@ enum Elementwise {
                 Shape.broadcastStrides(shape: c.shape, strides: c.strides, to: out.shape),
             ])
         let s = loop.innerStrides
-        loop.forEachRun { offsets, n in
+        loop.forEachRun(anyOrder: true) { offsets, n in
             let o = po + offsets[0], x = pa + offsets[1], y = pb + offsets[2], z = pc + offsets[3]
             for i in 0..<n { o[i * s[0]] = f(x[i * s[1]], y[i * s[2]], z[i * s[3]]) }
         }

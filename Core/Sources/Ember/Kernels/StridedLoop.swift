@@ -45,8 +45,11 @@ struct StridedLoop {
 
     /// Calls `body(offsets, length)` for each 1-D run; `offsets[k]` is operand k's element
     /// offset of the run's first element. Runs are spread over threads when the loop holds
-    /// at least `grain` elements.
-    func forEachRun(grain: Int = elementwiseGrain, _ body: (UnsafePointer<Int>, Int) -> Void) {
+    /// at least `grain` elements. Runs come in memory order of the first operand unless
+    /// `anyOrder` allows cache tiling (for kernels whose result does not depend on order).
+    func forEachRun(
+        grain: Int = elementwiseGrain, anyOrder: Bool = false, _ body: (UnsafePointer<Int>, Int) -> Void
+    ) {
         if count == 0 { return }
         let operands = strides.count
         let rank = shape.count
@@ -60,6 +63,10 @@ struct StridedLoop {
                     body(UnsafePointer(offsets.baseAddress!), range.count)
                 }
             }
+            return
+        }
+        if anyOrder && needsTiling {
+            forEachTiledRun(grain: grain, body)
             return
         }
         let rowGrain = max(1, grain / max(inner, 1))
@@ -89,6 +96,58 @@ struct StridedLoop {
                         for op in 0..<operands { offsets[op] -= strides[op][d] * shape[d] }
                         index[d] = 0
                         d -= 1
+                    }
+                }
+            }
+        }
+    }
+
+    /// Side of the square tiles used when operands disagree on which dim is contiguous.
+    static let tile = 32
+
+    /// True when some operand walks the innermost dim with a stride other than 0 or 1 while
+    /// the loop is at least 2-D (a transposed input added to a contiguous one): row-by-row
+    /// traversal would then touch a new cache line for every element of that operand.
+    private var needsTiling: Bool {
+        shape.count >= 2 && shape[shape.count - 1] > Self.tile && shape[shape.count - 2] > Self.tile
+            && strides.contains { abs($0[$0.count - 1]) > 1 }
+    }
+
+    /// Visits the last two dims in `tile`×`tile` blocks, so that every operand's block stays in
+    /// cache whichever of the two dims it is contiguous in. Runs are tile rows; blocks of tile
+    /// rows are spread over threads.
+    private func forEachTiledRun(grain: Int, _ body: (UnsafePointer<Int>, Int) -> Void) {
+        let operands = strides.count
+        let rank = shape.count
+        let (rowsPerPlane, columns) = (shape[rank - 2], shape[rank - 1])
+        let tile = Self.tile
+        let tileRows = (rowsPerPlane + tile - 1) / tile
+        let planes = count / (rowsPerPlane * columns)
+        let units = planes * tileRows
+        parallelFor(units, grain: max(1, grain / (tile * columns))) { unitRange in
+            withUnsafeTemporaryAllocation(of: Int.self, capacity: 2 * operands) { scratch in
+                let base = scratch.baseAddress!, offsets = scratch.baseAddress! + operands
+                for unit in unitRange {
+                    let (plane, tileRow) = unit.quotientAndRemainder(dividingBy: tileRows)
+                    // Element offset of this plane's first element, per operand.
+                    var rest = plane
+                    for op in 0..<operands { base[op] = 0 }
+                    for d in Swift.stride(from: rank - 3, through: 0, by: -1) {
+                        let i = rest % shape[d]
+                        rest /= shape[d]
+                        for op in 0..<operands { base[op] += i * strides[op][d] }
+                    }
+                    let firstRow = tileRow * tile, lastRow = Swift.min(firstRow + tile, rowsPerPlane)
+                    var column = 0
+                    while column < columns {
+                        let width = Swift.min(tile, columns - column)
+                        for row in firstRow..<lastRow {
+                            for op in 0..<operands {
+                                offsets[op] = base[op] + row * strides[op][rank - 2] + column * strides[op][rank - 1]
+                            }
+                            body(UnsafePointer(offsets), width)
+                        }
+                        column += width
                     }
                 }
             }
