@@ -77,4 +77,58 @@ final class RandomTests: XCTestCase {
         }
         print("random fixtures: worst float32 normal \(worstNormalFloat) ulp, others \(worstOther) ulp")
     }
+
+    func testDefaultGeneratorAndState() {
+        // torch.manual_seed(42); torch.rand(3) == [0.8822692632675171, 0.9150039553642273, 0.38286375999450684]
+        Random.manualSeed(42)
+        XCTAssertEqual(Random.initialSeed, 42)
+        XCTAssertEqual(Tensor.rand([3]).toArray(Double.self), [0.8822692632675171, 0.9150039553642273, 0.38286375999450684])
+        // Restoring a saved state replays the same numbers, including the cached normal.
+        let gen = Generator(seed: 5)
+        _ = Tensor.randn([3], dtype: .float64, generator: gen)
+        let saved = gen.state
+        let first = Tensor.randn([7], dtype: .float64, generator: gen).toArray(Double.self)
+        gen.state = saved
+        XCTAssertEqual(Tensor.randn([7], dtype: .float64, generator: gen).toArray(Double.self), first)
+        let seed = gen.seed()
+        XCTAssertEqual(gen.initialSeed, seed)
+    }
+
+    func testMultinomialStatistics() {
+        // Frequencies of 40,000 draws with replacement: each within 4 standard deviations of
+        // its probability (statistical test: the individual draws are not PyTorch's).
+        let gen = Generator(seed: 1)
+        let weights = Tensor([1.0, 2.0, 0.0, 5.0])
+        let draws = weights.multinomial(40_000, replacement: true, generator: gen).toArray(Int64.self)
+        let probabilities = [1.0 / 8, 2.0 / 8, 0, 5.0 / 8]
+        for c in 0..<4 {
+            let frequency = Double(draws.filter { $0 == c }.count) / 40_000
+            let sigma = (probabilities[c] * (1 - probabilities[c]) / 40_000).squareRoot()
+            XCTAssertLessThanOrEqual(abs(frequency - probabilities[c]), 4 * sigma + 1e-12, "category \(c)")
+        }
+        // Without replacement: distinct indices, never a zero-weight category while others remain,
+        // and the heaviest category first most of the time (5/8 of rows).
+        let rows = Tensor.ones([2000, 1], dtype: .float64).mul(Tensor([1.0, 2.0, 0.0, 5.0], dtype: .float64).unsqueeze(0))
+        let picks = rows.multinomial(3, generator: gen).toArray(Int64.self)
+        var heaviestFirst = 0
+        for r in 0..<2000 {
+            let row = Array(picks[(r * 3)..<(r * 3 + 3)])
+            XCTAssertEqual(Set(row).count, 3)
+            XCTAssertFalse(row.contains(2))
+            if row[0] == 3 { heaviestFirst += 1 }
+        }
+        let sigma = (0.625 * 0.375 / 2000).squareRoot()
+        XCTAssertLessThanOrEqual(abs(Double(heaviestFirst) / 2000 - 0.625), 4 * sigma)
+        XCTAssertEqual(rows.multinomial(2, generator: gen).shape, [2000, 2])
+    }
+
+    func testUniformRangeAndIntegerBounds() {
+        let gen = Generator(seed: 8)
+        let u = Tensor.empty([10_000], dtype: .float64).uniform_(from: -3, to: 2, generator: gen).toArray(Double.self)
+        XCTAssertTrue(u.allSatisfy { $0 >= -3 && $0 < 2 })
+        let r = Tensor.randint(-4, 4, [10_000], generator: gen).toArray(Int64.self)
+        XCTAssertEqual(Set(r), Set(-4..<4))
+        XCTAssertEqual(Tensor.randperm(0).shape, [0])
+        XCTAssertEqual(Tensor.randn([0, 3]).shape, [0, 3])
+    }
 }
