@@ -48,4 +48,12 @@ final class TensorBasicsTests: XCTestCase {
         XCTAssertEqual((batched + batched.contiguous()).contiguous().toArray(Float.self),
                        batched.contiguous().mul(2).toArray(Float.self))
     }
+
+    func testZeroDimReshapes() {
+        let scalar = Tensor(scalar: Float(3))
+        let viewed = scalar.reshape(1, 1, 1)
+        XCTAssertEqual(viewed.shape, [1, 1, 1])
+        XCTAssertTrue(viewed.storage === scalar.storage)
+        XCTAssertEqual(scalar.view([]).item(Float.self), 3)
+    }
 }

@@ -13,7 +13,7 @@ public enum Threading {
     /// The number of threads ops use (`torch.get_num_threads`).
     public static var numThreads: Int { threads }
 
-    /// Sets the threads of Ember's kernels and of OpenBLAS (`torch.set_num_threads`).
+    /// Sets the threads of Ember's kernels, matrix products included (`torch.set_num_threads`).
     public static func setNumThreads(_ n: Int) {
         precondition(n > 0, "setNumThreads: expected a positive thread count, got \(n)")
         threads = n

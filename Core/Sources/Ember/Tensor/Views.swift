@@ -39,7 +39,8 @@ extension Tensor {
     /// Strides that express `newShape` over this layout without copying, or nil
     /// (PyTorch's `computeStride`: split or merge only runs of dimensions that are contiguous).
     private func viewStrides(_ newShape: [Int]) -> [Int]? {
-        if count == 0 { return Shape.contiguousStrides(newShape) }
+        // Empty and 0-d tensors have no layout to respect: any shape of equal count views them.
+        if count == 0 || dim == 0 { return Shape.contiguousStrides(newShape) }
         var newStrides = [Int](repeating: 0, count: newShape.count)
         var viewD = newShape.count - 1
         var chunkBase = strides.last ?? 1
