@@ -57,4 +57,11 @@ enum Shape {
         }
         return result
     }
+
+    /// True when a tensor of `shape` broadcasts to `target` (`expand` would accept it).
+    static func isExpandable(_ shape: [Int], to target: [Int]) -> Bool {
+        guard shape.count <= target.count else { return false }
+        let lead = target.count - shape.count
+        return shape.indices.allSatisfy { shape[$0] == 1 || shape[$0] == target[lead + $0] }
+    }
 }

@@ -64,6 +64,11 @@ public struct Tensor: @unchecked Sendable {
     let offset: Int
     let count: Int
     let isContiguous: Bool
+    /// Autograd state; nil for tensors that never took part in autograd (most of them).
+    var autograd: AutogradMeta?
+    /// The tensor whose storage this view looks into (the root, never itself a view); nil for
+    /// tensors that own their layout. In-place ops on views use it to update the base's history.
+    var viewBase: TensorImpl?
 
     init(storage: Storage, dtype: DType, shape: [Int], strides: [Int], offset: Int) {
         self.storage = storage
