@@ -5,7 +5,7 @@ extension Tensor {
         if dtype == self.dtype { return self }
         let out = Elementwise.makeOutput(shape: shape, dtype: dtype, like: [self])
         copyCast(from: self, into: out)
-        return out
+        return Autograd.record("ToCopyBackward0", inputs: [self], output: out) { grad, _ in [grad] }
     }
 
     /// `tensor.float()`, `double()`, `half()`, `bfloat16()`, `long()`, `int()`, `bool()`.
@@ -27,7 +27,7 @@ extension Tensor {
     public func clone() -> Tensor {
         let out = Tensor(empty: shape, dtype: dtype)
         copyCast(from: self, into: out)
-        return out
+        return Autograd.record("CloneBackward0", inputs: [self], output: out) { grad, _ in [grad] }
     }
 
     /// Copies `source` (broadcast, any dtype) into `self` in place (`tensor.copy_(src)`).
@@ -37,9 +37,14 @@ extension Tensor {
         precondition(
             Shape.broadcast(source.shape, shape, op: "copy_") == shape,
             "copy_: source of shape \(source.shape) cannot be broadcast to \(shape)")
-        copyCast(from: source.overlapSafe(with: self), into: self)
-        storage.bumpVersion()
-        return self
+        let shape = self.shape, dtype = self.dtype
+        return Autograd.inPlace(
+            self, others: [source], name: "copy_",
+            inPlace: {
+                copyCast(from: source.overlapSafe(with: self), into: self)
+                storage.bumpVersion()
+            },
+            outOfPlace: { _ in source.to(dtype).expand(shape) })
     }
 
     /// `source` itself, or a copy of it when it shares storage with `destination` (so an

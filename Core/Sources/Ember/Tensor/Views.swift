@@ -11,11 +11,66 @@ extension Tensor {
                 offset >= 0 && last < storage.byteCount / dtype.itemSize,
                 "as_strided: shape \(shape), strides \(strides) and offset \(offset) reach outside the storage of \(storage.byteCount / dtype.itemSize) elements")
         }
-        return Tensor(storage: storage, dtype: dtype, shape: shape, strides: strides, offset: offset)
+        let view = withLayout(shape, strides, offset: offset)
+        guard Autograd.needsGrad(self) else { return view }
+        let input = (shape: self.shape, strides: self.strides, offset: self.storageOffset)
+        let output = (shape: shape, strides: strides, offset: offset)
+        return Autograd.record("AsStridedBackward0", inputs: [self], output: view) { grad, _ in
+            [Tensor.asStridedBackward(grad, input: input, output: output)]
+        }
     }
 
+    /// The gradient of an `asStrided` view for its input: each output element's gradient is
+    /// added at its storage position (overlapping views add up), then read with the input's layout.
+    static func asStridedBackward(
+        _ grad: Tensor, input: (shape: [Int], strides: [Int], offset: Int),
+        output: (shape: [Int], strides: [Int], offset: Int)
+    ) -> Tensor {
+        func extent(_ g: (shape: [Int], strides: [Int], offset: Int)) -> (Int, Int) {
+            if g.shape.contains(0) { return (g.offset, g.offset) }
+            var low = g.offset, high = g.offset
+            for (size, stride) in zip(g.shape, g.strides) {
+                if stride >= 0 { high += (size - 1) * stride } else { low += (size - 1) * stride }
+            }
+            return (low, high)
+        }
+        let (inLow, inHigh) = extent(input), (outLow, outHigh) = extent(output)
+        let low = Swift.min(inLow, outLow), span = Swift.max(inHigh, outHigh) - low + 1
+        let positions = Tensor.arange(.int(Int64(span)), dtype: .int64)
+            .asStrided(output.shape, output.strides, storageOffset: output.offset - low)
+        let buffer = Tensor.zeros([span], dtype: grad.dtype)
+            .indexAdd(0, positions.reshape([-1]), grad.reshape([-1]))
+        return buffer.asStrided(input.shape, input.strides, storageOffset: input.offset - low).contiguous()
+    }
+
+    /// A view of the same storage with another layout; remembers the root base for in-place
+    /// autograd.
     func withLayout(_ shape: [Int], _ strides: [Int], offset: Int? = nil) -> Tensor {
-        Tensor(storage: storage, dtype: dtype, shape: shape, strides: strides, offset: offset ?? storageOffset)
+        let view = Tensor(storage: storage, dtype: dtype, shape: shape, strides: strides, offset: offset ?? storageOffset)
+        view.impl.viewBase = impl.viewBase ?? impl
+        return view
+    }
+
+    /// Records a view op whose gradient is `backward(grad)`.
+    private func recordView(_ name: String, _ view: Tensor, _ backward: @escaping (Tensor) -> Tensor) -> Tensor {
+        guard Autograd.needsGrad(self) else { return view }
+        return Autograd.record(name, inputs: [self], output: view) { grad, _ in [backward(grad)] }
+    }
+
+    /// Records a view op that picks distinct elements: the gradient is `grad` written into
+    /// zeros through the same view (and that writing is itself differentiable).
+    private func recordSelectingView(_ name: String, _ view: Tensor, _ viewOf: @escaping (Tensor) -> Tensor) -> Tensor {
+        let shape = self.shape
+        return recordView(name, view) { grad in Tensor.scatterIntoZeros(grad, shape: shape, through: viewOf) }
+    }
+
+    /// `grad` copied into a zero tensor of `shape` through `view` (a non-overlapping view);
+    /// its own gradient is the same view of the incoming gradient.
+    static func scatterIntoZeros(_ grad: Tensor, shape: [Int], through view: @escaping (Tensor) -> Tensor) -> Tensor {
+        let out = Tensor.zeros(shape, dtype: grad.dtype)
+        withNoGrad { _ = view(out).copy_(grad) }
+        guard Autograd.needsGrad(grad) else { return out }
+        return Autograd.record("ViewScatterBackward", inputs: [grad], output: out) { gradGrad, _ in [view(gradGrad)] }
     }
 
     /// Resolves one `-1` entry of a requested shape.
@@ -73,7 +128,8 @@ extension Tensor {
             preconditionFailure(
                 "view: size \(resolved) is not compatible with input tensor's size \(self.shape) and stride \(self.strides) (at least one dimension spans across two contiguous subspaces). Use .reshape(...) instead.")
         }
-        return withLayout(resolved, strides)
+        let inputShape = self.shape
+        return recordView("ViewBackward0", withLayout(resolved, strides)) { $0.reshape(inputShape) }
     }
 
     public func view(_ shape: Int...) -> Tensor { view(shape) }
@@ -81,7 +137,10 @@ extension Tensor {
     /// `tensor.reshape(shape)`: a view when possible, otherwise a contiguous copy.
     public func reshape(_ shape: [Int]) -> Tensor {
         let resolved = inferShape(shape, op: "reshape")
-        if let strides = viewStrides(resolved) { return withLayout(resolved, strides) }
+        if let strides = viewStrides(resolved) {
+            let inputShape = self.shape
+            return recordView("ViewBackward0", withLayout(resolved, strides)) { $0.reshape(inputShape) }
+        }
         return clone().view(resolved)
     }
 
@@ -92,7 +151,11 @@ extension Tensor {
         precondition(dims.count == dim, "permute: number of dims \(dims) don't match the tensor's \(dim) dims (shape \(shape))")
         let order = dims.map { Shape.normalize($0, rank: dim, op: "permute") }
         precondition(Set(order).count == dim, "permute: repeated dim in \(dims)")
-        return withLayout(order.map { shape[$0] }, order.map { strides[$0] })
+        var inverse = order
+        for (i, d) in order.enumerated() { inverse[d] = i }
+        return recordView("PermuteBackward0", withLayout(order.map { shape[$0] }, order.map { strides[$0] })) {
+            $0.permute(inverse)
+        }
     }
 
     public func permute(_ dims: Int...) -> Tensor { permute(dims) }
@@ -104,7 +167,7 @@ extension Tensor {
         var newShape = shape, newStrides = strides
         newShape.swapAt(a, b)
         newStrides.swapAt(a, b)
-        return withLayout(newShape, newStrides)
+        return recordView("TransposeBackward0", withLayout(newShape, newStrides)) { $0.transpose(a, b) }
     }
 
     /// `tensor.t()`: transpose of a tensor with at most 2 dims.
@@ -136,7 +199,8 @@ extension Tensor {
             newShape[i] = target
             newStrides[i] = own == target ? strides[i - lead] : 0
         }
-        return withLayout(newShape, newStrides)
+        let inputShape = self.shape
+        return recordView("ExpandBackward0", withLayout(newShape, newStrides)) { $0.sumToSize(inputShape) }
     }
 
     public func expand(_ shape: Int...) -> Tensor { expand(shape) }
@@ -145,7 +209,10 @@ extension Tensor {
     /// `tensor.squeeze()`: drops every size-1 dim.
     public func squeeze() -> Tensor {
         let keep = shape.indices.filter { shape[$0] != 1 }
-        return withLayout(keep.map { shape[$0] }, keep.map { strides[$0] })
+        let inputShape = shape
+        return recordView("SqueezeBackward0", withLayout(keep.map { shape[$0] }, keep.map { strides[$0] })) {
+            $0.reshape(inputShape)
+        }
     }
 
     /// `tensor.squeeze(dim)`: drops `dim` when its size is 1.
@@ -155,7 +222,10 @@ extension Tensor {
         if dim == 0 { return self }
         let drop = Set(dims.map { Shape.normalize($0, rank: dim, op: "squeeze") }.filter { shape[$0] == 1 })
         let keep = shape.indices.filter { !drop.contains($0) }
-        return withLayout(keep.map { shape[$0] }, keep.map { strides[$0] })
+        let inputShape = shape
+        return recordView("SqueezeBackward1", withLayout(keep.map { shape[$0] }, keep.map { strides[$0] })) {
+            $0.reshape(inputShape)
+        }
     }
 
     /// `tensor.unsqueeze(dim)`.
@@ -165,7 +235,7 @@ extension Tensor {
         let stride = at < dim ? strides[at] * shape[at] : 1
         newShape.insert(1, at: at)
         newStrides.insert(stride, at: at)
-        return withLayout(newShape, newStrides)
+        return recordView("UnsqueezeBackward0", withLayout(newShape, newStrides)) { $0.squeeze(dim: at) }
     }
 
     /// `tensor.flatten(startDim, endDim)`.
@@ -193,7 +263,9 @@ extension Tensor {
             "narrow: start (\(start)) + length (\(length)) exceeds dimension size (\(shape[axis])) of shape \(shape)")
         var newShape = shape
         newShape[axis] = length
-        return withLayout(newShape, strides, offset: storageOffset + begin * strides[axis])
+        return recordSelectingView("SliceBackward0", withLayout(newShape, strides, offset: storageOffset + begin * strides[axis])) {
+            $0.narrow(axis, start: begin, length: length)
+        }
     }
 
     /// `tensor.select(dim, index)`: removes `dim`, keeping one index.
@@ -207,7 +279,9 @@ extension Tensor {
         var newShape = shape, newStrides = strides
         newShape.remove(at: axis)
         newStrides.remove(at: axis)
-        return withLayout(newShape, newStrides, offset: storageOffset + i * strides[axis])
+        return recordSelectingView("SelectBackward0", withLayout(newShape, newStrides, offset: storageOffset + i * strides[axis])) {
+            $0.select(axis, i)
+        }
     }
 
     /// `tensor.unfold(dim, size, step)`: sliding windows as a new last dim.
@@ -216,11 +290,21 @@ extension Tensor {
         let length = dim == 0 ? 1 : shape[axis]
         precondition(size <= length, "unfold: maximum size for tensor at dimension \(axis) is \(length) but size is \(size)")
         precondition(step > 0, "unfold: step is \(step) but must be > 0")
-        if dim == 0 { return withLayout([size], [1]) }
+        if dim == 0 { return recordView("UnfoldBackward0", withLayout([size], [1])) { $0.reshape([]) } }
         var newShape = shape, newStrides = strides
         newShape[axis] = (length - size) / step + 1
         newStrides[axis] = strides[axis] * step
-        return withLayout(newShape + [size], newStrides + [strides[axis]])
+        let view = withLayout(newShape + [size], newStrides + [strides[axis]])
+        guard Autograd.needsGrad(self) else { return view }
+        // Windows overlap when step < size: gradients of shared elements add up.
+        let inputShape = shape
+        let input = (shape: inputShape, strides: Shape.contiguousStrides(inputShape), offset: 0)
+        let output = (
+            shape: newShape + [size],
+            strides: Shape.contiguousStrides(inputShape).enumerated().map { $0 == axis ? $1 * step : $1 }
+                + [Shape.contiguousStrides(inputShape)[axis]],
+            offset: 0)
+        return recordView("UnfoldBackward0", view) { Tensor.asStridedBackward($0, input: input, output: output) }
     }
 
     /// `tensor.diagonal(offset, dim1, dim2)`: the diagonal as the last dim.
@@ -237,7 +321,8 @@ extension Tensor {
             if length > 0 { start -= offset * strides[a] }
         }
         let keep = shape.indices.filter { $0 != a && $0 != b }
-        return withLayout(
+        let view = withLayout(
             keep.map { shape[$0] } + [length], keep.map { strides[$0] } + [strides[a] + strides[b]], offset: start)
+        return recordSelectingView("DiagonalBackward0", view) { $0.diagonal(offset: offset, dim1: a, dim2: b) }
     }
 }
