@@ -286,3 +286,39 @@ final class AutogradEngineTests: XCTestCase {
         try gradgradcheck(inputs: [x]) { square($0[0]) }
     }
 }
+
+/// The examples of the "Autograd" section of `Docs/Core.md`, as written (exact values).
+final class AutogradGuideExamplesTests: XCTestCase {
+    func testAutogradSection() throws {
+        let w = Tensor([[1.0, 2.0], [3.0, 4.0]]).requiresGrad_()
+        let x = Tensor([[1.0], [1.0]])
+        let loss = (w.matmul(x) * 3).sum()
+        XCTAssertEqual(loss.gradFn?.name, "SumBackward0")
+        loss.backward()
+        XCTAssertEqual(w.grad?.toArray(Float.self), [3, 3, 3, 3])
+        withNoGrad { w.sub_(w.grad! * 0.1) }
+        XCTAssertEqual(w.toArray(Float.self), [0.7, 1.7, 2.7, 3.7].map { Float($0) })
+        XCTAssertTrue(w.isLeaf)
+
+        let y = Tensor([2.0], dtype: .float64).requiresGrad_()
+        let dy = Autograd.grad(outputs: [y * y * y], inputs: [y], createGraph: true)[0]!
+        XCTAssertEqual(dy.toArray(Double.self), [12])
+        let d2y = Autograd.grad(outputs: [dy], inputs: [y])[0]!
+        XCTAssertEqual(d2y.toArray(Double.self), [12])
+        try gradcheck(inputs: [y]) { inputs in inputs[0].sin() * inputs[0] }
+    }
+
+    func testCustomFunction() throws {
+        func cube(_ x: Tensor) -> Tensor {
+            let out = withNoGrad { x * x * x }
+            return Autograd.record("CubeBackward", inputs: [x], output: out, saving: [x]) { grad, saved in
+                [grad * 3 * saved[0] * saved[0]]
+            }
+        }
+        let x = Tensor([1.0, 2.0], dtype: .float64).requiresGrad_()
+        cube(x).sum().backward()
+        XCTAssertEqual(x.grad?.toArray(Double.self), [3, 12])
+        try gradcheck(inputs: [x]) { cube($0[0]) }
+        try gradgradcheck(inputs: [x]) { cube($0[0]) }
+    }
+}
