@@ -77,6 +77,13 @@ open class Module: CustomStringConvertible {
         }
     }
 
+    /// Replaces every run-time registered submodule at once (for containers that insert,
+    /// remove or rename entries).
+    func replaceRegisteredModules(_ modules: [(name: String, module: Module?)]) {
+        for (name, _) in modules { checkRegistrationName(name, kind: "module") }
+        registeredModules = modules
+    }
+
     private func checkRegistrationName(_ name: String, kind: String) {
         precondition(!name.isEmpty, "\(kind) name can't be empty string \"\"")
         precondition(!name.contains("."), "\(kind) name can't contain \".\", got \"\(name)\"")
