@@ -159,9 +159,26 @@ extension Tensor {
         return t
     }
 
-    /// Fills every element with `value` in place (`tensor.fill_(value)`).
+    /// Fills every element with `value` in place (`tensor.fill_(value)`). With autograd the
+    /// old values get a zero gradient (`FillBackward2`), as in PyTorch.
     @discardableResult
     public func fill_(_ value: Scalar) -> Tensor {
+        inPlaceOp("fill_", raw: { fillRaw(value) }) { old in
+            let filled = Tensor.full(old.shape, value, dtype: old.dtype)
+            return Autograd.record("FillBackward2", inputs: [old], output: filled) { grad, _ in [Tensor.zerosLike(grad)] }
+        }
+    }
+
+    /// Fills with zeros in place (`tensor.zero_()`); with autograd, `ZeroBackward0`.
+    @discardableResult
+    public func zero_() -> Tensor {
+        inPlaceOp("zero_", raw: { fillRaw(0) }) { old in
+            let zeros = Tensor.zeros(old.shape, dtype: old.dtype)
+            return Autograd.record("ZeroBackward0", inputs: [old], output: zeros) { grad, _ in [Tensor.zerosLike(grad)] }
+        }
+    }
+
+    private func fillRaw(_ value: Scalar) {
         struct Fill: DTypeVisitor {
             let t: Tensor, value: Scalar
             func visit<T: TensorElement>(_: T.Type) {
@@ -177,7 +194,6 @@ extension Tensor {
         }
         dtype.visit(Fill(t: self, value: value))
         storage.bumpVersion()
-        return self
     }
 
     /// Writes `value(i)` to element i of a new contiguous 1-D tensor.

@@ -70,57 +70,119 @@ public enum RoundingMode: Sendable {
 extension Tensor {
     /// `torch.add(self, other, alpha=alpha)`: self + alpha * other.
     public func add(_ other: Tensor, alpha: Scalar = 1) -> Tensor {
-        ElementwiseDispatch.binary(.tensor(self), .tensor(scaled(other, alpha)), AddOp())
+        guard ElementwiseAutograd.needed(self, other) else { return rawAdd(other, alpha) }
+        let out = withNoGrad { rawAdd(other, alpha) }
+        return Tensor.recordSum("AddBackward0", self, other, out, negate: false, alpha: alpha)
     }
     public func add(_ other: Scalar, alpha: Scalar = 1) -> Tensor {
-        ElementwiseDispatch.binary(.tensor(self), .scalar(scaledScalar(other, alpha)), AddOp())
+        let out = ElementwiseDispatch.binary(.tensor(self), .scalar(scaledScalar(other, alpha)), AddOp())
+        guard ElementwiseAutograd.needed(self) else { return out }
+        return recordUnary("AddBackward0", out, saving: .nothing) { grad, _ in grad }
     }
     /// `torch.sub(self, other, alpha=alpha)`: self - alpha * other.
     public func sub(_ other: Tensor, alpha: Scalar = 1) -> Tensor {
+        guard ElementwiseAutograd.needed(self, other) else { return rawSub(other, alpha) }
+        let out = withNoGrad { rawSub(other, alpha) }
+        return Tensor.recordSum("SubBackward0", self, other, out, negate: true, alpha: alpha)
+    }
+    public func sub(_ other: Scalar, alpha: Scalar = 1) -> Tensor {
+        let out = ElementwiseDispatch.binary(.tensor(self), .scalar(scaledScalar(other, alpha)), SubOp())
+        guard ElementwiseAutograd.needed(self) else { return out }
+        return recordUnary("SubBackward0", out, saving: .nothing) { grad, _ in grad }
+    }
+    public func mul(_ other: Tensor) -> Tensor {
+        let out = ElementwiseDispatch.binary(.tensor(self), .tensor(other), MulOp())
+        guard ElementwiseAutograd.needed(self, other) else { return out }
+        return Tensor.recordMul(self, other, out)
+    }
+    public func mul(_ other: Scalar) -> Tensor {
+        let out = ElementwiseDispatch.binary(.tensor(self), .scalar(other), MulOp())
+        guard ElementwiseAutograd.needed(self) else { return out }
+        return recordUnary("MulBackward0", out, saving: .nothing) { grad, _ in grad.mul(other) }
+    }
+
+    /// `torch.div(self, other, rounding_mode=...)`: true division without a rounding mode.
+    /// Rounded division is a step function: its gradient is zero, as in PyTorch.
+    public func div(_ other: Tensor, roundingMode: RoundingMode? = nil) -> Tensor {
+        let out = Tensor.divide(.tensor(self), .tensor(other), roundingMode, out: nil)
+        guard ElementwiseAutograd.needed(self, other) else { return out }
+        return Tensor.recordDiv(self, other, out, roundingMode)
+    }
+    public func div(_ other: Scalar, roundingMode: RoundingMode? = nil) -> Tensor {
+        let out = Tensor.divide(.tensor(self), .scalar(other), roundingMode, out: nil)
+        guard ElementwiseAutograd.needed(self) else { return out }
+        if roundingMode != nil {
+            return recordUnary("DivBackward2", out, saving: .nothing) { grad, _ in Tensor.zerosLike(grad) }
+        }
+        return recordUnary("DivBackward0", out, saving: .nothing) { grad, _ in grad.div(other) }
+    }
+
+    // In-place variants (PyTorch's trailing underscore). With autograd they record the
+    // out-of-place op's node (`y.mul_(2)` gets `MulBackward0`).
+    @discardableResult public func add_(_ other: Tensor, alpha: Scalar = 1) -> Tensor {
+        inPlaceBinary("add_", other, raw: {
+            ElementwiseDispatch.binary(.tensor(self), .tensor(scaled(other, alpha)), AddOp(), out: self)
+        }) { $0.add(other, alpha: alpha) }
+    }
+    @discardableResult public func add_(_ other: Scalar, alpha: Scalar = 1) -> Tensor {
+        inPlaceBinary("add_", nil, raw: {
+            ElementwiseDispatch.binary(.tensor(self), .scalar(scaledScalar(other, alpha)), AddOp(), out: self)
+        }) { $0.add(other, alpha: alpha) }
+    }
+    @discardableResult public func sub_(_ other: Tensor, alpha: Scalar = 1) -> Tensor {
+        inPlaceBinary("sub_", other, raw: {
+            ElementwiseDispatch.binary(.tensor(self), .tensor(scaled(other, alpha)), SubOp(), out: self)
+        }) { $0.sub(other, alpha: alpha) }
+    }
+    @discardableResult public func sub_(_ other: Scalar, alpha: Scalar = 1) -> Tensor {
+        inPlaceBinary("sub_", nil, raw: {
+            ElementwiseDispatch.binary(.tensor(self), .scalar(scaledScalar(other, alpha)), SubOp(), out: self)
+        }) { $0.sub(other, alpha: alpha) }
+    }
+    @discardableResult public func mul_(_ other: Tensor) -> Tensor {
+        inPlaceBinary("mul_", other, raw: { ElementwiseDispatch.binary(.tensor(self), .tensor(other), MulOp(), out: self) }) {
+            $0.mul(other)
+        }
+    }
+    @discardableResult public func mul_(_ other: Scalar) -> Tensor {
+        inPlaceBinary("mul_", nil, raw: { ElementwiseDispatch.binary(.tensor(self), .scalar(other), MulOp(), out: self) }) {
+            $0.mul(other)
+        }
+    }
+    @discardableResult public func div_(_ other: Tensor, roundingMode: RoundingMode? = nil) -> Tensor {
+        inPlaceBinary("div_", other, raw: { Tensor.divide(.tensor(self), .tensor(other), roundingMode, out: self) }) {
+            $0.div(other, roundingMode: roundingMode)
+        }
+    }
+    @discardableResult public func div_(_ other: Scalar, roundingMode: RoundingMode? = nil) -> Tensor {
+        inPlaceBinary("div_", nil, raw: { Tensor.divide(.tensor(self), .scalar(other), roundingMode, out: self) }) {
+            $0.div(other, roundingMode: roundingMode)
+        }
+    }
+
+    /// An in-place binary op: `raw` without autograd; with it, the out-of-place op through
+    /// `Autograd.inPlace`, after PyTorch's check that the result fits `self`'s dtype.
+    @inline(__always)
+    func inPlaceBinary(
+        _ name: String, _ other: Tensor?, raw: () -> Tensor, _ differentiable: (Tensor) -> Tensor
+    ) -> Tensor {
+        inPlaceOp(name, other, raw: { _ = raw() }) { old in
+            let result = differentiable(old)
+            ElementwiseDispatch.checkInPlace(self, resultDType: result.dtype, shape: result.shape, op: name)
+            return result
+        }
+    }
+
+    private func rawAdd(_ other: Tensor, _ alpha: Scalar) -> Tensor {
+        ElementwiseDispatch.binary(.tensor(self), .tensor(scaled(other, alpha)), AddOp())
+    }
+
+    private func rawSub(_ other: Tensor, _ alpha: Scalar) -> Tensor {
         precondition(dtype != .bool || other.dtype != .bool, "sub: Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logical_xor()` operator instead.")
         return ElementwiseDispatch.binary(.tensor(self), .tensor(scaled(other, alpha)), SubOp())
     }
-    public func sub(_ other: Scalar, alpha: Scalar = 1) -> Tensor {
-        ElementwiseDispatch.binary(.tensor(self), .scalar(scaledScalar(other, alpha)), SubOp())
-    }
-    public func mul(_ other: Tensor) -> Tensor { ElementwiseDispatch.binary(.tensor(self), .tensor(other), MulOp()) }
-    public func mul(_ other: Scalar) -> Tensor { ElementwiseDispatch.binary(.tensor(self), .scalar(other), MulOp()) }
 
-    /// `torch.div(self, other, rounding_mode=...)`: true division without a rounding mode.
-    public func div(_ other: Tensor, roundingMode: RoundingMode? = nil) -> Tensor {
-        Tensor.divide(.tensor(self), .tensor(other), roundingMode, out: nil)
-    }
-    public func div(_ other: Scalar, roundingMode: RoundingMode? = nil) -> Tensor {
-        Tensor.divide(.tensor(self), .scalar(other), roundingMode, out: nil)
-    }
-
-    // In-place variants (PyTorch's trailing underscore).
-    @discardableResult public func add_(_ other: Tensor, alpha: Scalar = 1) -> Tensor {
-        ElementwiseDispatch.binary(.tensor(self), .tensor(scaled(other, alpha)), AddOp(), out: self)
-    }
-    @discardableResult public func add_(_ other: Scalar, alpha: Scalar = 1) -> Tensor {
-        ElementwiseDispatch.binary(.tensor(self), .scalar(scaledScalar(other, alpha)), AddOp(), out: self)
-    }
-    @discardableResult public func sub_(_ other: Tensor, alpha: Scalar = 1) -> Tensor {
-        ElementwiseDispatch.binary(.tensor(self), .tensor(scaled(other, alpha)), SubOp(), out: self)
-    }
-    @discardableResult public func sub_(_ other: Scalar, alpha: Scalar = 1) -> Tensor {
-        ElementwiseDispatch.binary(.tensor(self), .scalar(scaledScalar(other, alpha)), SubOp(), out: self)
-    }
-    @discardableResult public func mul_(_ other: Tensor) -> Tensor {
-        ElementwiseDispatch.binary(.tensor(self), .tensor(other), MulOp(), out: self)
-    }
-    @discardableResult public func mul_(_ other: Scalar) -> Tensor {
-        ElementwiseDispatch.binary(.tensor(self), .scalar(other), MulOp(), out: self)
-    }
-    @discardableResult public func div_(_ other: Tensor, roundingMode: RoundingMode? = nil) -> Tensor {
-        Tensor.divide(.tensor(self), .tensor(other), roundingMode, out: self)
-    }
-    @discardableResult public func div_(_ other: Scalar, roundingMode: RoundingMode? = nil) -> Tensor {
-        Tensor.divide(.tensor(self), .scalar(other), roundingMode, out: self)
-    }
-
-    private static func divide(_ a: Operand, _ b: Operand, _ mode: RoundingMode?, out: Tensor?) -> Tensor {
+    static func divide(_ a: Operand, _ b: Operand, _ mode: RoundingMode?, out: Tensor?) -> Tensor {
         switch mode {
         case nil: return ElementwiseDispatch.binary(a, b, TrueDivOp(), out: out)
         case .trunc: return ElementwiseDispatch.binary(a, b, TruncDivOp(), out: out)
@@ -171,9 +233,19 @@ extension Tensor {
     public static func / (a: Tensor, b: Scalar) -> Tensor { a.div(b) }
 
     public static func + (a: Scalar, b: Tensor) -> Tensor { b.add(a) }
-    public static func - (a: Scalar, b: Tensor) -> Tensor { ElementwiseDispatch.binary(.scalar(a), .tensor(b), SubOp()) }
+    /// `scalar - tensor` (PyTorch's `rsub`).
+    public static func - (a: Scalar, b: Tensor) -> Tensor {
+        let out = ElementwiseDispatch.binary(.scalar(a), .tensor(b), SubOp())
+        guard ElementwiseAutograd.needed(b) else { return out }
+        return b.recordUnary("RsubBackward1", out, saving: .nothing) { grad, _ in grad.neg() }
+    }
     public static func * (a: Scalar, b: Tensor) -> Tensor { b.mul(a) }
-    public static func / (a: Scalar, b: Tensor) -> Tensor { ElementwiseDispatch.binary(.scalar(a), .tensor(b), TrueDivOp()) }
+    /// `scalar / tensor`. With autograd it is PyTorch's `reciprocal() * scalar` (two nodes,
+    /// `MulBackward0` on top), which is how PyTorch computes `2 / x`.
+    public static func / (a: Scalar, b: Tensor) -> Tensor {
+        guard ElementwiseAutograd.needed(b) else { return ElementwiseDispatch.binary(.scalar(a), .tensor(b), TrueDivOp()) }
+        return b.reciprocal().mul(a)
+    }
 
     public static prefix func - (a: Tensor) -> Tensor { a.neg() }
 
@@ -185,4 +257,47 @@ extension Tensor {
     public static func -= (a: inout Tensor, b: Scalar) { a.sub_(b) }
     public static func *= (a: inout Tensor, b: Scalar) { a.mul_(b) }
     public static func /= (a: inout Tensor, b: Scalar) { a.div_(b) }
+}
+
+// MARK: Backward
+
+extension Tensor {
+    /// `AddBackward0` / `SubBackward0`: `a` receives the gradient, `b` the gradient times
+    /// alpha (negated for sub), as PyTorch's `maybe_multiply`.
+    static func recordSum(_ name: String, _ a: Tensor, _ b: Tensor, _ out: Tensor, negate: Bool, alpha: Scalar) -> Tensor {
+        let (da, db) = (a.impl.requiresGrad, b.impl.requiresGrad)
+        let scale: Scalar? = alpha.isOne ? nil : alpha
+        return Autograd.record(name, inputs: [a, b], output: out) { grad, _ in
+            guard db else { return [grad, nil] }
+            var other = negate ? grad.neg() : grad
+            if let scale { other = other.mul(scale) }
+            return [da ? grad : nil, other]
+        }
+    }
+
+    /// `MulBackward0`: each input's gradient is the gradient times the other input; an input
+    /// is saved only when the other one needs its gradient.
+    static func recordMul(_ a: Tensor, _ b: Tensor, _ out: Tensor) -> Tensor {
+        let (da, db) = (a.impl.requiresGrad, b.impl.requiresGrad)
+        let saving = da && db ? [b, a] : (da ? [b] : [a])
+        return Autograd.record("MulBackward0", inputs: [a, b], output: out, saving: saving) { grad, saved in
+            [da ? grad.mul(saved[0]) : nil, db ? grad.mul(saved[da ? 1 : 0]) : nil]
+        }
+    }
+
+    /// `DivBackward0`: `grad / b` and `-grad * ((a / b) / b)`; `DivBackward2` (rounded
+    /// division) gives zeros.
+    static func recordDiv(_ a: Tensor, _ b: Tensor, _ out: Tensor, _ mode: RoundingMode?) -> Tensor {
+        let (da, db) = (a.impl.requiresGrad, b.impl.requiresGrad)
+        if mode != nil {
+            return Autograd.record("DivBackward2", inputs: [a, b], output: out) { grad, _ in
+                [da ? Tensor.zerosLike(grad) : nil, db ? Tensor.zerosLike(grad) : nil]
+            }
+        }
+        let saving = db ? [b, a] : [b]
+        return Autograd.record("DivBackward0", inputs: [a, b], output: out, saving: saving) { grad, saved in
+            let other = saved[0]
+            return [da ? grad.div(other) : nil, db ? grad.neg().mul(saved[1].div(other).div(other)) : nil]
+        }
+    }
 }

@@ -58,11 +58,16 @@ extension Tensor {
 
     /// `torch.nan_to_num`: NaN becomes `nan`, +inf `posinf` and -inf `neginf`; the defaults are
     /// 0 and the dtype's largest and lowest finite values.
+    /// The gradient passes where the input is finite and is zero at the replaced values.
     public func nanToNum(nan: Double = 0, posinf: Double? = nil, neginf: Double? = nil) -> Tensor {
-        ElementwiseDispatch.unary(self, nanToNumOp(nan, posinf, neginf))
+        unaryOp("NanToNumBackward0", saving: .input, { ElementwiseDispatch.unary(self, nanToNumOp(nan, posinf, neginf)) }) {
+            grad, x in grad.mul(x.isfinite())
+        }
     }
     @discardableResult public func nanToNum_(nan: Double = 0, posinf: Double? = nil, neginf: Double? = nil) -> Tensor {
-        ElementwiseDispatch.unary(self, nanToNumOp(nan, posinf, neginf), out: self)
+        inPlaceOp("nan_to_num_", raw: { _ = ElementwiseDispatch.unary(self, nanToNumOp(nan, posinf, neginf), out: self) }) {
+            $0.nanToNum(nan: nan, posinf: posinf, neginf: neginf)
+        }
     }
 
     private func nanToNumOp(_ nan: Double, _ posinf: Double?, _ neginf: Double?) -> NanToNumOp {

@@ -18,14 +18,32 @@ private struct LerpKernel: DTypeVisitor {
 
 extension Tensor {
     /// `torch.lerp(self, end, weight)` with a scalar weight. Floating tensors of one dtype.
+    /// Gradients: grad (1 - weight) for `self`, grad weight for `end`.
     public func lerp(_ end: Tensor, weight: Scalar) -> Tensor {
-        lerp(end, weight: scalarWeight(weight), out: nil)
+        guard ElementwiseAutograd.needed(self, end) else { return lerp(end, weight: scalarWeight(weight), out: nil) }
+        let out = withNoGrad { lerp(end, weight: scalarWeight(weight), out: nil) }
+        let (da, db) = (impl.requiresGrad, end.impl.requiresGrad)
+        let w = weight.doubleValue
+        return Autograd.record("LerpBackward0", inputs: [self, end], output: out) { grad, _ in
+            [da ? grad.mul(.double(1 - w)) : nil, db ? grad.mul(.double(w)) : nil]
+        }
     }
-    /// `torch.lerp(self, end, weight)` with a tensor weight, broadcasting all three.
-    public func lerp(_ end: Tensor, weight: Tensor) -> Tensor { lerp(end, weight: weight, out: nil) }
+    /// `torch.lerp(self, end, weight)` with a tensor weight, broadcasting all three. The
+    /// weight's gradient is grad (end - self).
+    public func lerp(_ end: Tensor, weight: Tensor) -> Tensor {
+        guard ElementwiseAutograd.needed(self, end, weight) else { return lerp(end, weight: weight, out: nil) }
+        let out = withNoGrad { lerp(end, weight: weight, out: nil) }
+        let (da, db, dw) = (impl.requiresGrad, end.impl.requiresGrad, weight.impl.requiresGrad)
+        return Autograd.record("LerpBackward1", inputs: [self, end, weight], output: out, saving: [self, end, weight]) { grad, saved in
+            let (start, finish, w) = (saved[0], saved[1], saved[2])
+            return [
+                da ? grad.mul(1 - w) : nil, db ? grad.mul(w) : nil, dw ? grad.mul(finish.sub(start)) : nil,
+            ]
+        }
+    }
 
     @discardableResult public func lerp_(_ end: Tensor, weight: Scalar) -> Tensor {
-        lerp(end, weight: scalarWeight(weight), out: self)
+        inPlaceOp("lerp_", end, raw: { _ = lerp(end, weight: scalarWeight(weight), out: self) }) { $0.lerp(end, weight: weight) }
     }
 
     /// A scalar weight stays in the compute dtype (float32 for half tensors), as PyTorch keeps
@@ -34,7 +52,9 @@ extension Tensor {
         precondition(dtype.isFloatingPoint, "lerp: \"lerp_kernel_scalar\" not implemented for '\(dtype.scalarTypeName)'")
         return Tensor(scalar: weight, dtype: dtype.computeDType)
     }
-    @discardableResult public func lerp_(_ end: Tensor, weight: Tensor) -> Tensor { lerp(end, weight: weight, out: self) }
+    @discardableResult public func lerp_(_ end: Tensor, weight: Tensor) -> Tensor {
+        inPlaceOp("lerp_", end, weight, raw: { _ = lerp(end, weight: weight, out: self) }) { $0.lerp(end, weight: weight) }
+    }
 
     private func lerp(_ end: Tensor, weight: Tensor, out: Tensor?) -> Tensor {
         precondition(dtype.isFloatingPoint, "lerp: \"lerp_kernel_scalar\" not implemented for '\(dtype.scalarTypeName)'")

@@ -53,25 +53,38 @@ struct RoundOp: UnaryOp {
 }
 
 extension Tensor {
-    /// `torch.floor`.
-    public func floor() -> Tensor { rounding(FloorOp()) }
+    /// `torch.floor`. Rounding is a step function: its gradient is zero, as in PyTorch.
+    public func floor() -> Tensor { zeroGradOp("FloorBackward0") { rounding(FloorOp()) } }
     /// `torch.ceil`.
-    public func ceil() -> Tensor { rounding(CeilOp()) }
+    public func ceil() -> Tensor { zeroGradOp("CeilBackward0") { rounding(CeilOp()) } }
     /// `torch.trunc`: rounds toward zero.
-    public func trunc() -> Tensor { rounding(TruncOp()) }
-    /// `torch.frac`: x - trunc(x), keeping the sign. Floating tensors only.
-    public func frac() -> Tensor { ElementwiseDispatch.floatUnary(self, FracOp()) }
+    public func trunc() -> Tensor { zeroGradOp("TruncBackward0") { rounding(TruncOp()) } }
+    /// `torch.frac`: x - trunc(x), keeping the sign. Floating tensors only. Its gradient is
+    /// the incoming one (trunc's part is zero).
+    public func frac() -> Tensor {
+        unaryOp("FracBackward0", saving: .nothing, { ElementwiseDispatch.floatUnary(self, FracOp()) }) { grad, _ in grad }
+    }
     /// `torch.round(decimals=)`: half to even (`round(2.5) == 2`), like PyTorch and NumPy.
     public func round(decimals: Int = 0) -> Tensor {
         precondition(decimals == 0 || dtype.isFloatingPoint, "round: \"round_cpu\" not implemented for '\(dtype.scalarTypeName)' with decimals")
-        return rounding(RoundOp(decimals: decimals))
+        return zeroGradOp(decimals == 0 ? "RoundBackward0" : "RoundBackward1") { rounding(RoundOp(decimals: decimals)) }
     }
 
-    @discardableResult public func floor_() -> Tensor { rounding(FloorOp(), out: self) }
-    @discardableResult public func ceil_() -> Tensor { rounding(CeilOp(), out: self) }
-    @discardableResult public func trunc_() -> Tensor { rounding(TruncOp(), out: self) }
-    @discardableResult public func frac_() -> Tensor { ElementwiseDispatch.floatUnary(self, FracOp(), out: self) }
-    @discardableResult public func round_(decimals: Int = 0) -> Tensor { rounding(RoundOp(decimals: decimals), out: self) }
+    @discardableResult public func floor_() -> Tensor {
+        inPlaceOp("floor_", raw: { _ = rounding(FloorOp(), out: self) }) { $0.floor() }
+    }
+    @discardableResult public func ceil_() -> Tensor {
+        inPlaceOp("ceil_", raw: { _ = rounding(CeilOp(), out: self) }) { $0.ceil() }
+    }
+    @discardableResult public func trunc_() -> Tensor {
+        inPlaceOp("trunc_", raw: { _ = rounding(TruncOp(), out: self) }) { $0.trunc() }
+    }
+    @discardableResult public func frac_() -> Tensor {
+        inPlaceOp("frac_", raw: { _ = ElementwiseDispatch.floatUnary(self, FracOp(), out: self) }) { $0.frac() }
+    }
+    @discardableResult public func round_(decimals: Int = 0) -> Tensor {
+        inPlaceOp("round_", raw: { _ = rounding(RoundOp(decimals: decimals), out: self) }) { $0.round(decimals: decimals) }
+    }
 
     private func rounding<Op: UnaryOp>(_ op: Op, out: Tensor? = nil) -> Tensor {
         precondition(dtype != .bool, "\(op.name): \"\(op.name)_cpu\" not implemented for 'Bool'")

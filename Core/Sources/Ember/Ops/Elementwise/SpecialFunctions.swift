@@ -67,16 +67,43 @@ func erfinv(_ x: Double) -> Double {
 
 extension Tensor {
     /// `torch.sigmoid`: 1 / (1 + e^-x). Contiguous float32 runs through a vectorised kernel.
-    public func sigmoid() -> Tensor { ElementwiseDispatch.unary(self, SigmoidOp(), fast: ember_sigmoid_f32) }
+    public func sigmoid() -> Tensor {
+        unaryOp("SigmoidBackward0", saving: .output, { ElementwiseDispatch.unary(self, SigmoidOp(), fast: ember_sigmoid_f32) }) {
+            grad, y in ActivationBackward.sigmoid(grad, y)
+        }
+    }
     /// `torch.erf`.
-    public func erf() -> Tensor { ElementwiseDispatch.unary(self, ErfOp()) }
+    public func erf() -> Tensor {
+        unaryOp("ErfBackward0", saving: .input, { ElementwiseDispatch.unary(self, ErfOp()) }) { grad, x in
+            x.mul(x).neg().exp().mul(1.1283791670955126).mul(grad)
+        }
+    }
     /// `torch.erfc`: 1 - erf(x), accurate in the tail.
-    public func erfc() -> Tensor { ElementwiseDispatch.unary(self, ErfcOp()) }
-    /// `torch.erfinv`: the inverse of erf on [-1, 1].
-    public func erfinv() -> Tensor { ElementwiseDispatch.unary(self, ErfinvOp()) }
+    public func erfc() -> Tensor {
+        unaryOp("ErfcBackward0", saving: .input, { ElementwiseDispatch.unary(self, ErfcOp()) }) { grad, x in
+            x.mul(x).neg().exp().mul(-1.1283791670955126).mul(grad)
+        }
+    }
+    /// `torch.erfinv`: the inverse of erf on [-1, 1]. The gradient √π/2 e^(y²) reads the
+    /// output, which PyTorch recomputes from the input.
+    public func erfinv() -> Tensor {
+        unaryOp("ErfinvBackward0", saving: .output, { ElementwiseDispatch.unary(self, ErfinvOp()) }) { grad, y in
+            y.pow(2).exp().mul(0.88622692545275801365).mul(grad)
+        }
+    }
 
-    @discardableResult public func sigmoid_() -> Tensor { ElementwiseDispatch.unary(self, SigmoidOp(), out: self, fast: ember_sigmoid_f32) }
-    @discardableResult public func erf_() -> Tensor { ElementwiseDispatch.unary(self, ErfOp(), out: self) }
-    @discardableResult public func erfc_() -> Tensor { ElementwiseDispatch.unary(self, ErfcOp(), out: self) }
-    @discardableResult public func erfinv_() -> Tensor { ElementwiseDispatch.unary(self, ErfinvOp(), out: self) }
+    @discardableResult public func sigmoid_() -> Tensor {
+        inPlaceOp("sigmoid_", raw: { _ = ElementwiseDispatch.unary(self, SigmoidOp(), out: self, fast: ember_sigmoid_f32) }) {
+            $0.sigmoid()
+        }
+    }
+    @discardableResult public func erf_() -> Tensor {
+        inPlaceOp("erf_", raw: { _ = ElementwiseDispatch.unary(self, ErfOp(), out: self) }) { $0.erf() }
+    }
+    @discardableResult public func erfc_() -> Tensor {
+        inPlaceOp("erfc_", raw: { _ = ElementwiseDispatch.unary(self, ErfcOp(), out: self) }) { $0.erfc() }
+    }
+    @discardableResult public func erfinv_() -> Tensor {
+        inPlaceOp("erfinv_", raw: { _ = ElementwiseDispatch.unary(self, ErfinvOp(), out: self) }) { $0.erfinv() }
+    }
 }

@@ -46,28 +46,50 @@ extension Tensor {
     /// `torch.neg` (`-tensor`). Integers wrap; bool tensors are rejected as in PyTorch.
     public func neg() -> Tensor {
         checkNotBool("neg", "Negation, the `-` operator, on a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.")
-        return ElementwiseDispatch.unary(self, NegOp())
+        return unaryOp("NegBackward0", saving: .nothing, { ElementwiseDispatch.unary(self, NegOp()) }) { grad, _ in grad.neg() }
     }
     /// `torch.reciprocal`: 1 / x; integer inputs give float32.
-    public func reciprocal() -> Tensor { ElementwiseDispatch.unary(self, ReciprocalOp()) }
+    public func reciprocal() -> Tensor {
+        unaryOp("ReciprocalBackward0", saving: .output, { ElementwiseDispatch.unary(self, ReciprocalOp()) }) { grad, y in
+            grad.neg().mul(y.mul(y))
+        }
+    }
     /// `torch.abs`; keeps integer dtypes (and wraps on the most negative value, like C).
-    public func abs() -> Tensor { ElementwiseDispatch.unary(self, AbsOp()) }
-    /// `torch.sign`: -1, 0 or 1 in the input's dtype (NaN gives 0).
-    public func sign() -> Tensor { ElementwiseDispatch.unary(self, SignOp()) }
+    public func abs() -> Tensor {
+        unaryOp("AbsBackward0", saving: .input, { ElementwiseDispatch.unary(self, AbsOp()) }) { grad, x in grad.mul(x.sign()) }
+    }
+    /// `torch.sign`: -1, 0 or 1 in the input's dtype (NaN gives 0). Its gradient is zero.
+    public func sign() -> Tensor { zeroGradOp("SignBackward0") { ElementwiseDispatch.unary(self, SignOp()) } }
     /// `torch.sqrt`.
-    public func sqrt() -> Tensor { ElementwiseDispatch.unary(self, SqrtOp()) }
+    public func sqrt() -> Tensor {
+        unaryOp("SqrtBackward0", saving: .output, { ElementwiseDispatch.unary(self, SqrtOp()) }) { grad, y in grad.div(y.mul(2)) }
+    }
     /// `torch.rsqrt`: 1 / sqrt(x).
-    public func rsqrt() -> Tensor { ElementwiseDispatch.unary(self, RsqrtOp()) }
+    public func rsqrt() -> Tensor {
+        unaryOp("RsqrtBackward0", saving: .output, { ElementwiseDispatch.unary(self, RsqrtOp()) }) { grad, y in
+            grad.mul(-0.5).mul(y.pow(3))
+        }
+    }
 
     @discardableResult public func neg_() -> Tensor {
         checkNotBool("neg_", "Negation, the `-` operator, on a bool tensor is not supported.")
-        return ElementwiseDispatch.unary(self, NegOp(), out: self)
+        return inPlaceOp("neg_", raw: { _ = ElementwiseDispatch.unary(self, NegOp(), out: self) }) { $0.neg() }
     }
-    @discardableResult public func reciprocal_() -> Tensor { ElementwiseDispatch.unary(self, ReciprocalOp(), out: self) }
-    @discardableResult public func abs_() -> Tensor { ElementwiseDispatch.unary(self, AbsOp(), out: self) }
-    @discardableResult public func sign_() -> Tensor { ElementwiseDispatch.unary(self, SignOp(), out: self) }
-    @discardableResult public func sqrt_() -> Tensor { ElementwiseDispatch.unary(self, SqrtOp(), out: self) }
-    @discardableResult public func rsqrt_() -> Tensor { ElementwiseDispatch.unary(self, RsqrtOp(), out: self) }
+    @discardableResult public func reciprocal_() -> Tensor {
+        inPlaceOp("reciprocal_", raw: { _ = ElementwiseDispatch.unary(self, ReciprocalOp(), out: self) }) { $0.reciprocal() }
+    }
+    @discardableResult public func abs_() -> Tensor {
+        inPlaceOp("abs_", raw: { _ = ElementwiseDispatch.unary(self, AbsOp(), out: self) }) { $0.abs() }
+    }
+    @discardableResult public func sign_() -> Tensor {
+        inPlaceOp("sign_", raw: { _ = ElementwiseDispatch.unary(self, SignOp(), out: self) }) { $0.sign() }
+    }
+    @discardableResult public func sqrt_() -> Tensor {
+        inPlaceOp("sqrt_", raw: { _ = ElementwiseDispatch.unary(self, SqrtOp(), out: self) }) { $0.sqrt() }
+    }
+    @discardableResult public func rsqrt_() -> Tensor {
+        inPlaceOp("rsqrt_", raw: { _ = ElementwiseDispatch.unary(self, RsqrtOp(), out: self) }) { $0.rsqrt() }
+    }
 
     func checkNotBool(_ op: String, _ message: String) {
         precondition(dtype != .bool, "\(op): \(message)")
