@@ -61,4 +61,8 @@ void ember_reduce_softmax_f32(const float *x, float *y, int64_t rows, int64_t n)
 #ifdef __cplusplus
 }
 #endif
+
+// Fused optimizer steps (optim_kernels.c).
+#include "ember_optim.h"
+
 #endif

@@ -1,0 +1,74 @@
+/// Gradient clipping, PyTorch's `torch.nn.utils.clip_grad_norm_`, `clip_grad_value_`,
+/// `get_total_norm` and `clip_grads_with_norm_`, as free functions with Swift argument labels:
+///
+/// ```swift
+/// loss.backward()
+/// let norm = try clipGradNorm_(model.parameters(), maxNorm: 1.0)   // total norm before clipping
+/// optimizer.step()
+/// ```
+///
+/// The trailing underscore marks in-place work on the parameters' `.grad`, as Ember's
+/// in-place tensor ops do. Parameters without a gradient are skipped.
+
+/// The total norm is NaN or infinite and `errorIfNonfinite` was set.
+public struct NonfiniteGradientNormError: Error, CustomStringConvertible {
+    public let normType: Double
+    public let norm: Double
+
+    public var description: String {
+        "The total norm of order \(normType) for gradients from `parameters` is non-finite (\(norm)), so it cannot be clipped. To disable this error and scale the gradients by the non-finite norm anyway, set errorIfNonfinite: false"
+    }
+}
+
+/// Scales the gradients of `parameters` in place so that their total `normType`-norm is at
+/// most `maxNorm` (`torch.nn.utils.clip_grad_norm_`); returns the total norm before clipping
+/// as a 0-d tensor.
+///
+/// The total norm is the norm of the per-gradient norms, as if all gradients were one vector;
+/// `normType` may be `.infinity`. Every gradient is multiplied by
+/// `min(maxNorm / (total + 1e-6), 1)`. Throws `NonfiniteGradientNormError` when the norm is
+/// NaN or infinite and `errorIfNonfinite` is set (the gradients are then left alone).
+@discardableResult
+public func clipGradNorm_(
+    _ parameters: [Tensor], maxNorm: Double, normType: Double = 2, errorIfNonfinite: Bool = false
+) throws -> Tensor {
+    let total = try gradTotalNorm(parameters.compactMap(\.grad), normType: normType, errorIfNonfinite: errorIfNonfinite)
+    clipGradsWithNorm_(parameters, maxNorm: maxNorm, totalNorm: total)
+    return total
+}
+
+/// The `normType`-norm of `tensors` seen as one vector (`torch.nn.utils.get_total_norm`): the
+/// norm of their norms, in the promoted dtype of the tensors; 0 for no tensors.
+public func gradTotalNorm(_ tensors: [Tensor], normType: Double = 2, errorIfNonfinite: Bool = false) throws -> Tensor {
+    let total: Tensor = withNoGrad {
+        guard let first = tensors.first else { return Tensor(scalar: Float(0)) }
+        let norms = tensors.map { $0.norm(p: .p(normType)) }
+        let dtype = tensors.dropFirst().reduce(first.dtype) { DType.promote($0, $1.dtype) }
+        return Tensor.stack(norms.map { $0.to(dtype) }).norm(p: .p(normType))
+    }
+    if errorIfNonfinite {
+        let value = total.item(Double.self)
+        if !value.isFinite { throw NonfiniteGradientNormError(normType: normType, norm: value) }
+    }
+    return total
+}
+
+/// Scales every gradient by `min(maxNorm / (totalNorm + 1e-6), 1)` in place
+/// (`torch.nn.utils.clip_grads_with_norm_`), for a norm computed beforehand.
+public func clipGradsWithNorm_(_ parameters: [Tensor], maxNorm: Double, totalNorm: Tensor) {
+    let grads = parameters.compactMap(\.grad)
+    guard !grads.isEmpty else { return }
+    withNoGrad {
+        // PyTorch evaluates `max_norm / (total_norm + 1e-6)` as reciprocal times max_norm.
+        let coefficient = totalNorm.add(1e-6).reciprocal().mul(.double(maxNorm)).clamp(max: 1.0)
+        for grad in grads { grad.mul_(coefficient) }
+    }
+}
+
+/// Clamps every gradient of `parameters` to `[-clipValue, clipValue]` in place
+/// (`torch.nn.utils.clip_grad_value_`).
+public func clipGradValue_(_ parameters: [Tensor], clipValue: Double) {
+    withNoGrad {
+        for grad in parameters.compactMap(\.grad) { grad.clamp_(min: .double(-clipValue), max: .double(clipValue)) }
+    }
+}
