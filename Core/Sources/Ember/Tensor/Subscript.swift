@@ -191,6 +191,12 @@ extension Tensor {
         var newShape = shape, newStrides = strides
         newShape[axis] = (stop - begin + step - 1) / step
         newStrides[axis] = strides[axis] * step
-        return withLayout(newShape, newStrides, offset: storageOffset + begin * strides[axis])
+        let view = withLayout(newShape, newStrides, offset: storageOffset + begin * strides[axis])
+        guard Autograd.needsGrad(self) else { return view }
+        // Backward (`SliceBackward0`): the gradient written into zeros through the same slice.
+        let inputShape = shape
+        return Autograd.record("SliceBackward0", inputs: [self], output: view) { grad, _ in
+            [Tensor.scatterIntoZeros(grad, shape: inputShape) { $0.slice(axis, begin, stop, step: step) }]
+        }
     }
 }

@@ -4,7 +4,18 @@ import Foundation
 /// by a 1-D index.
 extension Tensor {
     /// `torch.index_select(input, dim, index)`: the slices at `index` (int64 or int32, 1-D) along `dim`.
+    /// Backward (`IndexSelectBackward0`): the gradient index-added into zeros.
     public func indexSelect(_ dim: Int, _ index: Tensor) -> Tensor {
+        let out = rawIndexSelect(dim, index)
+        guard Autograd.needsGrad(self) else { return out }
+        let axis = Shape.normalize(dim, rank: self.dim, op: "index_select")
+        let shape = self.shape
+        return Autograd.record("IndexSelectBackward0", inputs: [self], output: out, saving: [index]) { grad, saved in
+            [Tensor.zeros(shape, dtype: grad.dtype).indexAdd(axis, saved[0], grad)]
+        }
+    }
+
+    func rawIndexSelect(_ dim: Int, _ index: Tensor) -> Tensor {
         let axis = Shape.normalize(dim, rank: self.dim, op: "index_select")
         let idx = Self.checkedVectorIndex(index, op: "index_select")
         var outShape = shape
@@ -37,13 +48,32 @@ extension Tensor {
 
     /// `torch.index_add(input, dim, index, source, alpha=alpha)`: adds `alpha * source[i]` to
     /// the slice `index[i]` along `dim`; repeated indices add up.
+    ///
+    /// Backward (`IndexAddBackward0`): the input's gradient passes through; the source's is
+    /// `alpha` times the gradient's slices at `index`.
     public func indexAdd(_ dim: Int, _ index: Tensor, _ source: Tensor, alpha: Scalar = 1) -> Tensor {
-        clone().indexAdd_(dim, index, source, alpha: alpha)
+        guard Autograd.needsGrad(self, source) else { return clone().rawIndexAdd_(dim, index, source, alpha: alpha) }
+        let out = withNoGrad { clone().rawIndexAdd_(dim, index, source, alpha: alpha) }
+        let axis = Shape.normalize(dim, rank: self.dim, op: "index_add_")
+        let sourceIs0D = source.dim == 0
+        return Autograd.record("IndexAddBackward0", inputs: [self, source], output: out, saving: [index]) { grad, saved in
+            var gradSource = grad.indexSelect(axis, saved[0])
+            if sourceIs0D { gradSource = gradSource.reshape([]) }
+            return [grad, alpha == 1 ? gradSource : gradSource.mul(alpha)]
+        }
     }
 
     /// In-place `index_add_`.
     @discardableResult
     public func indexAdd_(_ dim: Int, _ index: Tensor, _ source: Tensor, alpha: Scalar = 1) -> Tensor {
+        guard IndexingAutograd.neededInPlace(self, source) else { return rawIndexAdd_(dim, index, source, alpha: alpha) }
+        return Autograd.inPlace(
+            self, others: [source], name: "index_add_", inPlace: { rawIndexAdd_(dim, index, source, alpha: alpha) },
+            outOfPlace: { $0.indexAdd(dim, index, source, alpha: alpha) })
+    }
+
+    @discardableResult
+    func rawIndexAdd_(_ dim: Int, _ index: Tensor, _ source: Tensor, alpha: Scalar) -> Tensor {
         let axis = Shape.normalize(dim, rank: self.dim, op: "index_add_")
         let idx = Self.checkedVectorIndex(index, op: "index_add_")
         precondition(

@@ -49,7 +49,18 @@ extension Tensor {
 
     /// `torch.masked_select(tensor, mask)`: the elements where the boolean `mask` (broadcast with
     /// the tensor) is true, as a 1-D tensor.
+    /// Backward (`MaskedSelectBackward0`): the gradient written back at the mask's positions
+    /// (and summed over the dims the tensor was broadcast along).
     public func maskedSelect(_ mask: Tensor) -> Tensor {
+        guard Autograd.needsGrad(self) else { return rawMaskedSelect(mask) }
+        let out = withNoGrad { rawMaskedSelect(mask) }
+        let shape = Shape.broadcast(self.shape, mask.shape, op: "masked_select")
+        return Autograd.record("MaskedSelectBackward0", inputs: [self], output: out, saving: [mask]) { grad, saved in
+            [Tensor.zeros(shape, dtype: grad.dtype).indexPut([.tensor(saved[0].expand(shape))], grad, accumulate: true)]
+        }
+    }
+
+    func rawMaskedSelect(_ mask: Tensor) -> Tensor {
         precondition(mask.dtype == .bool, "masked_select: expected BoolTensor for mask, got \(mask.dtype)")
         let shape = Shape.broadcast(self.shape, mask.shape, op: "masked_select")
         let flags = mask.expand(shape).contiguous()

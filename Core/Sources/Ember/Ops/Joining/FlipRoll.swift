@@ -15,7 +15,9 @@ extension Tensor {
         }
         let out = Tensor(empty: shape, dtype: dtype)
         if count > 0 { copyCast(from: withLayout(shape, newStrides, offset: offset), into: out) }
-        return out
+        guard Autograd.needsGrad(self) else { return out }
+        // Backward (`FlipBackward0`): the gradient flipped back.
+        return Autograd.record("FlipBackward0", inputs: [self], output: out) { grad, _ in [grad.flip(axes)] }
     }
 
     /// `tensor.flip(d0, d1, ...)`.
@@ -23,7 +25,17 @@ extension Tensor {
 
     /// `torch.roll(tensor, shifts, dims)`: elements shifted along each dim, wrapping around;
     /// with no dims, the flattened tensor is rolled and the shape restored.
+    ///
+    /// Backward (`RollBackward0`): the gradient rolled back by the opposite shifts.
     public func roll(_ shifts: [Int], dims: [Int] = []) -> Tensor {
+        guard Autograd.needsGrad(self) else { return rawRoll(shifts, dims: dims) }
+        let out = withNoGrad { rawRoll(shifts, dims: dims) }
+        return Autograd.record("RollBackward0", inputs: [self], output: out) { grad, _ in
+            [grad.roll(shifts.map { -$0 }, dims: dims)]
+        }
+    }
+
+    private func rawRoll(_ shifts: [Int], dims: [Int]) -> Tensor {
         if dims.isEmpty {
             precondition(shifts.count == 1, "roll: shifts and dimensions must align. shifts: \(shifts.count), dims: 0")
             return flatten().roll(shifts, dims: [0]).view(shape)

@@ -12,17 +12,27 @@ extension Tensor {
         let paddedStrides = [Int](repeating: 0, count: lead) + strides
         let outShape = zip(padded, repeats).map { $0 * $1 }
         let out = Tensor(empty: outShape, dtype: dtype)
-        if out.count == 0 { return out }
         // The output seen as [r0, s0, r1, s1, ...] and the input read with stride 0 on each r.
         var splitShape: [Int] = [], sourceStrides: [Int] = []
         for d in 0..<repeats.count {
             splitShape += [repeats[d], padded[d]]
             sourceStrides += [0, paddedStrides[d]]
         }
-        copyCast(
-            from: withLayout(splitShape, sourceStrides),
-            into: out.withLayout(splitShape, Shape.contiguousStrides(splitShape)))
-        return out
+        if out.count > 0 {
+            copyCast(
+                from: withLayout(splitShape, sourceStrides),
+                into: out.withLayout(splitShape, Shape.contiguousStrides(splitShape)))
+        }
+        guard Autograd.needsGrad(self) else { return out }
+        // Backward (`RepeatBackward0`): the copies' gradients summed, read through the same
+        // [r0, s0, r1, s1, ...] split of the output.
+        let inputShape = shape
+        let repeatDims = (0..<repeats.count).map { 2 * $0 }
+        let anyZero = repeats.contains(0)
+        return Autograd.record("RepeatBackward0", inputs: [self], output: out) { grad, _ in
+            if anyZero { return [Tensor.zeros(inputShape, dtype: grad.dtype)] }
+            return [grad.reshape(splitShape).sum(dims: repeatDims).reshape(inputShape)]
+        }
     }
 
     /// `tensor.repeat(r0, r1, ...)`.

@@ -9,10 +9,8 @@ extension Tensor {
         precondition(
             size > 0 || length == 0, "split(): split_size can only be 0 if dimension size is 0, but got dimension size of \(length)")
         let pieces = size == 0 ? 1 : Swift.max((length + size - 1) / size, 1)
-        return (0..<pieces).map { i in
-            let start = i * size
-            return narrow(axis, start: start, length: Swift.min(size, length - start))
-        }
+        let sizes = (0..<pieces).map { Swift.min(size, length - $0 * size) }
+        return splitViews(sizes, axis: axis, node: "SplitBackward0")
     }
 
     /// `torch.split(tensor, split_sizes, dim)` (`split_with_sizes`): pieces of the given sizes,
@@ -23,11 +21,22 @@ extension Tensor {
         precondition(
             sizes.allSatisfy { $0 >= 0 } && sizes.reduce(0, +) == shape[axis],
             "split_with_sizes(): expects split_sizes to sum exactly to \(shape[axis]) (input tensor's size at dimension \(axis)), but got split_sizes=\(sizes)")
+        return splitViews(sizes, axis: axis, node: "SplitWithSizesBackward0")
+    }
+
+    /// Consecutive views of `sizes` along `axis`, recorded as one multi-output node whose
+    /// backward concatenates the pieces' gradients (zeros for pieces that got none).
+    private func splitViews(_ sizes: [Int], axis: Int, node: String) -> [Tensor] {
+        let needsGrad = Autograd.needsGrad(self)
         var start = 0
-        return sizes.map { size in
-            defer { start += size }
-            return narrow(axis, start: start, length: size)
+        let pieces = ReductionGrad.untracked(needsGrad) {
+            sizes.map { size in
+                defer { start += size }
+                return narrow(axis, start: start, length: size)
+            }
         }
+        guard needsGrad else { return pieces }
+        return Autograd.record(node, inputs: [self], outputs: pieces) { grads, _ in [Tensor.cat(grads, dim: axis)] }
     }
 
     /// `torch.chunk(tensor, chunks, dim)`: at most `chunks` pieces of equal size (the last may
@@ -49,6 +58,10 @@ extension Tensor {
     public func unbind(_ dim: Int = 0) -> [Tensor] {
         precondition(self.dim > 0, "unbind(): dimension specified as \(dim) but tensor has no dimensions")
         let axis = Shape.normalize(dim, rank: self.dim, op: "unbind")
-        return (0..<shape[axis]).map { select(axis, $0) }
+        // Backward (`UnbindBackward0`): the slices' gradients stacked.
+        let needsGrad = Autograd.needsGrad(self)
+        let slices = ReductionGrad.untracked(needsGrad) { (0..<shape[axis]).map { select(axis, $0) } }
+        guard needsGrad, !slices.isEmpty else { return slices }
+        return Autograd.record("UnbindBackward0", inputs: [self], outputs: slices) { grads, _ in [Tensor.stack(grads, dim: axis)] }
     }
 }

@@ -24,7 +24,10 @@ extension Tensor {
         }
         let (result, labels) = current!
         let order = plan.output.map { labels.firstIndex(of: $0)! }
-        return result.permute(order)
+        // An identity permutation is skipped unless the result is an operand itself (the
+        // result must be a new tensor, as a view at least).
+        let identity = order == Array(0..<order.count) && !operands.contains { $0.impl === result.impl }
+        return identity ? result : result.permute(order)
     }
 
     public static func einsum(_ equation: String, _ operands: Tensor...) -> Tensor { einsum(equation, operands) }

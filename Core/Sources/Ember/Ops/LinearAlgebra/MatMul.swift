@@ -4,24 +4,43 @@ extension Tensor {
     /// result), 2-D·1-D a matrix-vector product, 1-D·2-D a vector-matrix product, 2-D·2-D a
     /// matrix product, and higher ranks a batched product whose batch dimensions broadcast
     /// (a 1-D operand gains a dimension that is removed from the result).
+    ///
+    /// Differentiable through the products it lowers to (dot, mv, mm, bmm) and the views
+    /// around them; the reshaped result of a folded or batched product records
+    /// `UnsafeViewBackward0`, as PyTorch's does.
     public func matmul(_ other: Tensor) -> Tensor {
         precondition(dim > 0 && other.dim > 0, "matmul: both arguments to matmul need to be at least 1D, but they are \(dim)D and \(other.dim)D")
         switch (dim, other.dim) {
         case (1, 1): return dot(other)
         case (2, 1): return mv(other)
-        case (1, 2): return unsqueeze(0).mm(other).squeeze(dim: 0)
+        case (1, 2):
+            // PyTorch squeezes the row product in place, which names the node SqueezeBackward4.
+            let product = unsqueeze(0).mm(other)
+            guard Autograd.needsGrad(product) else { return product.squeeze(dim: 0) }
+            let row = withNoGrad { product.squeeze(dim: 0) }
+            return Autograd.record("SqueezeBackward4", inputs: [product], output: row) { grad, _ in [grad.unsqueeze(0)] }
         case (2, 2): return mm(other)
         default: break
         }
         if dim >= 3 && other.dim <= 2 {
-            // Fold the batch into the rows: one large product instead of many small ones.
-            let rhs = other.dim == 1 ? other.unsqueeze(1) : other
+            // Fold the batch into the rows: one large product instead of many small ones (and
+            // the gradient of `other` is one product, not a batch of them summed).
+            let columns = other.dim == 1 ? 1 : other.shape[1]
             precondition(
-                shape[dim - 1] == rhs.shape[0],
-                "matmul: mat1 and mat2 shapes cannot be multiplied (\(shape.dropLast().reduce(1, *))x\(shape[dim - 1]) and \(rhs.shape[0])x\(rhs.shape[1]))")
-            let folded = reshape([-1, shape[dim - 1]]).mm(rhs)
+                shape[dim - 1] == other.shape[0],
+                "matmul: mat1 and mat2 shapes cannot be multiplied (\(shape.dropLast().reduce(1, *))x\(shape[dim - 1]) and \(other.shape[0])x\(columns))")
+            let folded = reshape([-1, shape[dim - 1]])
             let batch = Array(shape.dropLast())
-            return other.dim == 1 ? folded.view(batch) : folded.view(batch + [rhs.shape[1]])
+            if other.dim == 1 { return folded.mv(other).unsafeView(batch) }
+            return folded.mm(other).unsafeView(batch + [other.shape[1]])
+        }
+        if dim == 1 && other.dim >= 3 {
+            // vector · batch of matrices: fold the batch of transposed matrices into rows.
+            let (k, n) = (other.shape[other.dim - 2], other.shape[other.dim - 1])
+            precondition(
+                shape[0] == k,
+                "matmul: size mismatch, got input (\(other.shape.dropLast(2).reduce(1, *) * n)), mat (\(other.shape.dropLast(2).reduce(1, *) * n)x\(k)), vec (\(shape[0]))")
+            return other.mT.reshape([-1, k]).mv(self).unsafeView(Array(other.shape.dropLast(2)) + [n])
         }
         precondition(dtype == other.dtype, "matmul: expected both operands to have the same dtype, but got: \(dtype) != \(other.dtype)")
         let lhs = dim == 1 ? unsqueeze(0) : self
@@ -35,21 +54,29 @@ extension Tensor {
         let b = batch.reduce(1, *)
         let a3 = lhs.expand(batch + [m, k]).reshape([b, m, k])
         let b3 = rhs.expand(batch + [k, n]).reshape([b, k, n])
-        var result = a3.bmmUnchecked(b3).view(batch + [m, n])
+        var result = a3.bmm(b3).unsafeView(batch + [m, n])
         if dim == 1 { result = result.squeeze(dim: -2) }
         if other.dim == 1 { result = result.squeeze(dim: -1) }
         return result
     }
 
     /// `torch.mm`: the product of two matrices.
+    /// Backward (`MmBackward0`): `grad · otherᵀ` and `selfᵀ · grad`, both through the GEMM with
+    /// transposed views (no transposed copies).
     public func mm(_ other: Tensor) -> Tensor {
         precondition(dim == 2, "mm: self must be a matrix, got shape \(shape)")
         precondition(other.dim == 2, "mm: mat2 must be a matrix, got shape \(other.shape)")
         Self.checkMatrixProduct(self, other, op: "mm")
-        return unsqueeze(0).bmmUnchecked(other.unsqueeze(0)).squeeze(dim: 0)
+        let out = Tensor(empty: [shape[0], other.shape[1]], dtype: dtype)
+        Gemm.batched(batchOfOne(), other.batchOfOne(), into: out.batchOfOne())
+        guard Autograd.needsGrad(self, other) else { return out }
+        return Self.recordProduct("MmBackward0", self, other, out) { grad, a, b in
+            (b.map { grad.mm($0.t()) }, a.map { $0.t().mm(grad) })
+        }
     }
 
     /// `torch.bmm`: batched products of `[B, M, K]` and `[B, K, N]` (no broadcasting).
+    /// Backward (`BmmBackward0`): `grad · otherᵀ` and `selfᵀ · grad` per batch.
     public func bmm(_ other: Tensor) -> Tensor {
         precondition(dim == 3, "bmm: batch1 must be a 3D tensor, got shape \(shape)")
         precondition(other.dim == 3, "bmm: batch2 must be a 3D tensor, got shape \(other.shape)")
@@ -58,26 +85,32 @@ extension Tensor {
             "bmm: Expected size for first two dimensions of batch2 tensor to be: [\(shape[0]), \(shape[2])] but got: [\(other.shape[0]), \(other.shape[1])] (shapes \(shape) and \(other.shape))")
         precondition(
             dtype == other.dtype, "bmm: expected self and mat2 to have the same dtype, but got: \(dtype) != \(other.dtype)")
-        return bmmUnchecked(other)
-    }
-
-    fileprivate func bmmUnchecked(_ other: Tensor) -> Tensor {
         let out = Tensor(empty: [shape[0], shape[1], other.shape[2]], dtype: dtype)
         Gemm.batched(self, other, into: out)
-        return out
+        guard Autograd.needsGrad(self, other) else { return out }
+        return Self.recordProduct("BmmBackward0", self, other, out) { grad, a, b in
+            (b.map { grad.bmm($0.mT) }, a.map { $0.mT.bmm(grad) })
+        }
     }
 
     /// `torch.mv`: matrix times vector.
+    /// Backward (`MvBackward0`): `grad ⊗ vec` for the matrix, `selfᵀ · grad` for the vector.
     public func mv(_ vec: Tensor) -> Tensor {
         precondition(dim == 2 && vec.dim == 1, "mv: vector + matrix @ vector expected, got \(dim), \(vec.dim) (shapes \(shape) and \(vec.shape))")
         precondition(
             shape[1] == vec.shape[0],
             "mv: size mismatch, got input (\(shape[0])), mat (\(shape[0])x\(shape[1])), vec (\(vec.shape[0]))")
         precondition(dtype == vec.dtype, "mv: expected self and vec to have the same dtype, but got: \(dtype) != \(vec.dtype)")
-        return unsqueeze(0).bmmUnchecked(vec.view([1, vec.shape[0], 1])).view([shape[0]])
+        let out = Tensor(empty: [shape[0]], dtype: dtype)
+        Gemm.batched(batchOfOne(), vec.withLayout([1, vec.shape[0], 1], [0, vec.strides[0], 1]), into: out.withLayout([1, shape[0], 1], [0, 1, 1]))
+        guard Autograd.needsGrad(self, vec) else { return out }
+        return Self.recordProduct("MvBackward0", self, vec, out) { grad, a, v in
+            (v.map { grad.unsqueeze(1).mm($0.unsqueeze(0)) }, a.map { $0.t().mv(grad) })
+        }
     }
 
     /// `torch.dot`: the inner product of two 1-D tensors (a 0-d result).
+    /// Backward (`DotBackward0`): `grad · other` and `grad · self`.
     public func dot(_ other: Tensor) -> Tensor {
         precondition(
             dim == 1 && other.dim == 1,
@@ -88,10 +121,18 @@ extension Tensor {
         precondition(
             dtype == other.dtype,
             "dot: expected both vectors to have same dtype, but found \(dtype) and \(other.dtype)")
-        return view([1, 1, shape[0]]).bmmUnchecked(other.view([1, shape[0], 1])).view([])
+        let out = Tensor(empty: [], dtype: dtype)
+        Gemm.batched(
+            withLayout([1, 1, shape[0]], [0, 0, strides[0]]), other.withLayout([1, shape[0], 1], [0, other.strides[0], 1]),
+            into: out.withLayout([1, 1, 1], [1, 1, 1]))
+        guard Autograd.needsGrad(self, other) else { return out }
+        return Self.recordProduct("DotBackward0", self, other, out) { grad, a, b in
+            (b.map { $0.mul(grad) }, a.map { $0.mul(grad) })
+        }
     }
 
-    /// `torch.outer`: the outer product of two 1-D tensors (promoting their dtypes).
+    /// `torch.outer`: the outer product of two 1-D tensors (promoting their dtypes);
+    /// differentiable as the broadcast product it is (`MulBackward0`, as in PyTorch).
     public func outer(_ other: Tensor) -> Tensor {
         precondition(dim == 1 && other.dim == 1, "outer: expected 1D tensors, got \(dim)D and \(other.dim)D")
         return unsqueeze(1).mul(other.unsqueeze(0))
@@ -100,21 +141,36 @@ extension Tensor {
     /// `torch.addmm(self, mat1, mat2, beta, alpha)`: beta · self + alpha · mat1·mat2, with
     /// `self` broadcast to the result. With beta == 0, `self` is ignored (NaNs in it do not
     /// propagate), as in PyTorch.
+    /// Backward (`AddmmBackward0`): `beta · grad` for self, `alpha · grad · mat2ᵀ` and
+    /// `alpha · mat1ᵀ · grad` for the matrices.
     public func addmm(_ mat1: Tensor, _ mat2: Tensor, beta: Double = 1, alpha: Double = 1) -> Tensor {
         precondition(mat1.dim == 2, "addmm: mat1 must be a matrix, got \(mat1.dim)-D tensor (shape \(mat1.shape))")
         precondition(mat2.dim == 2, "addmm: mat2 must be a matrix, got \(mat2.dim)-D tensor (shape \(mat2.shape))")
         Self.checkMatrixProduct(mat1, mat2, op: "addmm")
-        return unsqueeze(0).baddbmmChecked(mat1.unsqueeze(0), mat2.unsqueeze(0), beta: beta, alpha: alpha, op: "addmm").squeeze(dim: 0)
+        let needsGrad = Autograd.needsGrad(self, mat1, mat2)
+        let out = ReductionGrad.untracked(needsGrad) {
+            unsqueeze(0).baddbmmChecked(mat1.unsqueeze(0), mat2.unsqueeze(0), beta: beta, alpha: alpha, op: "addmm").squeeze(dim: 0)
+        }
+        guard needsGrad else { return out }
+        return Self.recordScaledProduct("AddmmBackward0", self, mat1, mat2, out, beta: beta, alpha: alpha) { grad, a, b in
+            (b.map { grad.mm($0.t()) }, a.map { $0.t().mm(grad) })
+        }
     }
 
     /// `torch.baddbmm(self, batch1, batch2, beta, alpha)`: beta · self + alpha · batch1 @ batch2.
+    /// Backward (`BaddbmmBackward0`): as `addmm`, per batch.
     public func baddbmm(_ batch1: Tensor, _ batch2: Tensor, beta: Double = 1, alpha: Double = 1) -> Tensor {
         precondition(batch1.dim == 3, "baddbmm: batch1 must be a 3D tensor, got shape \(batch1.shape)")
         precondition(batch2.dim == 3, "baddbmm: batch2 must be a 3D tensor, got shape \(batch2.shape)")
         precondition(
             batch1.shape[0] == batch2.shape[0] && batch1.shape[2] == batch2.shape[1],
             "baddbmm: Expected size for first two dimensions of batch2 tensor to be: [\(batch1.shape[0]), \(batch1.shape[2])] but got: [\(batch2.shape[0]), \(batch2.shape[1])]")
-        return baddbmmChecked(batch1, batch2, beta: beta, alpha: alpha, op: "baddbmm")
+        let needsGrad = Autograd.needsGrad(self, batch1, batch2)
+        let out = ReductionGrad.untracked(needsGrad) { baddbmmChecked(batch1, batch2, beta: beta, alpha: alpha, op: "baddbmm") }
+        guard needsGrad else { return out }
+        return Self.recordScaledProduct("BaddbmmBackward0", self, batch1, batch2, out, beta: beta, alpha: alpha) { grad, a, b in
+            (b.map { grad.bmm($0.mT) }, a.map { $0.mT.bmm(grad) })
+        }
     }
 
     private func baddbmmChecked(_ batch1: Tensor, _ batch2: Tensor, beta: Double, alpha: Double, op: String) -> Tensor {
@@ -142,6 +198,56 @@ extension Tensor {
             "\(op): mat1 and mat2 shapes cannot be multiplied (\(a.shape[0])x\(a.shape[1]) and \(b.shape[0])x\(b.shape[1]))")
         precondition(
             a.dtype == b.dtype, "\(op): expected mat1 and mat2 to have the same dtype, but got: \(a.dtype) != \(b.dtype)")
+    }
+}
+
+// MARK: - Autograd plumbing of the products
+
+extension Tensor {
+    /// A matrix (or any tensor) as a batch of one for `Gemm.batched`: a view that records nothing.
+    fileprivate func batchOfOne() -> Tensor { withLayout([1] + shape, [0] + strides) }
+
+    /// `view(shape)` recorded as `UnsafeViewBackward0` (PyTorch's `_unsafe_view`, used on the
+    /// fresh result of a product): the gradient reshaped back.
+    fileprivate func unsafeView(_ shape: [Int]) -> Tensor {
+        guard Autograd.needsGrad(self) else { return view(shape) }
+        let result = withNoGrad { view(shape) }
+        let inputShape = self.shape
+        return Autograd.record("UnsafeViewBackward0", inputs: [self], output: result) { grad, _ in [grad.reshape(inputShape)] }
+    }
+
+    /// Records a product of `a` and `b`. Each operand is saved only when the other needs its
+    /// gradient (as PyTorch saves them), and `backward(grad, a?, b?)` returns the gradients
+    /// `(of a, of b)`, computing only the ones that are needed.
+    fileprivate static func recordProduct(
+        _ name: String, _ a: Tensor, _ b: Tensor, _ out: Tensor,
+        _ backward: @escaping (_ grad: Tensor, _ a: Tensor?, _ b: Tensor?) -> (Tensor?, Tensor?)
+    ) -> Tensor {
+        let (needA, needB) = (a.requiresGrad, b.requiresGrad)
+        let saving = (needB ? [a] : []) + (needA ? [b] : [])
+        return Autograd.record(name, inputs: [a, b], output: out, saving: saving) { grad, saved in
+            let savedA = needB ? saved[0] : nil
+            let savedB = needA ? saved[needB ? 1 : 0] : nil
+            let (gradA, gradB) = backward(grad, savedA, savedB)
+            return [gradA, gradB]
+        }
+    }
+
+    /// Records `beta · input + alpha · a·b` (addmm, baddbmm): the input's gradient is
+    /// `beta · grad`, the operands' those of the product scaled by `alpha`.
+    fileprivate static func recordScaledProduct(
+        _ name: String, _ input: Tensor, _ a: Tensor, _ b: Tensor, _ out: Tensor, beta: Double, alpha: Double,
+        _ backward: @escaping (_ grad: Tensor, _ a: Tensor?, _ b: Tensor?) -> (Tensor?, Tensor?)
+    ) -> Tensor {
+        let (needInput, needA, needB) = (input.requiresGrad, a.requiresGrad, b.requiresGrad)
+        let saving = (needB ? [a] : []) + (needA ? [b] : [])
+        func scaled(_ t: Tensor?, _ factor: Double) -> Tensor? { factor == 1 ? t : t?.mul(.double(factor)) }
+        return Autograd.record(name, inputs: [input, a, b], output: out, saving: saving) { grad, saved in
+            let savedA = needB ? saved[0] : nil
+            let savedB = needA ? saved[needB ? 1 : 0] : nil
+            let (gradA, gradB) = backward(grad, savedA, savedB)
+            return [needInput ? scaled(grad, beta) : nil, scaled(gradA, alpha), scaled(gradB, alpha)]
+        }
     }
 }
 

@@ -118,19 +118,54 @@ enum Extremes {
         return (valueOut, indexOut)
     }
 
+    /// max/min of every element (`MaxBackward1`, `MinBackward1`: ties share the gradient
+    /// evenly) and amax/amin (`AmaxBackward0`, `AminBackward0`: likewise per run).
     static func values(_ input: Tensor, dims: [Int]?, keepDim: Bool, largest: Bool, op: String) -> Tensor {
+        guard Autograd.needsGrad(input) else {
+            return valuesForward(input, dims: dims, keepDim: keepDim, largest: largest, op: op)
+        }
+        let out = withNoGrad { valuesForward(input, dims: dims, keepDim: keepDim, largest: largest, op: op) }
+        if dims == nil {
+            return Autograd.record(largest ? "MaxBackward1" : "MinBackward1", inputs: [input], output: out, saving: [input, out]) {
+                grad, saved in [ReductionGrad.evenlyDistribute(grad, input: saved[0], value: saved[1])]
+            }
+        }
+        let reduced = ReductionGrad.reducedDims(rank: input.dim, dims: dims, op: op)
+        let kept = ReductionGrad.keptShape(input.shape, reduced: reduced)
+        return Autograd.record(largest ? "AmaxBackward0" : "AminBackward0", inputs: [input], output: out, saving: [input, out]) {
+            grad, saved in
+            // `scale_grad_by_count`: every element equal to its run's result shares the gradient.
+            let mask = withNoGrad { ReductionGrad.restoreReduced(saved[1], keptShape: kept).eq(saved[0]).to(grad.dtype) }
+            let count = withNoGrad { mask.sum(dims: reduced, keepDim: true) }
+            return [ReductionGrad.restoreReduced(grad, keptShape: kept).div(count).mul(mask)]
+        }
+    }
+
+    static func valuesForward(_ input: Tensor, dims: [Int]?, keepDim: Bool, largest: Bool, op: String) -> Tensor {
         let x = input.to(computeDType(input.dtype))
         let plan = ReducePlan(x, dims: dims, keepDim: keepDim, op: op)
         checkNonEmpty(input, plan, dims: dims, op: op)
         return run(x, plan, largest: largest, values: true, indices: false).values!.to(input.dtype)
     }
 
+    /// max/min along a dim with indices (`MaxBackward0`, `MinBackward0`): the gradient goes to
+    /// the selected index.
     static func withIndices(_ input: Tensor, dim: Int, keepDim: Bool, largest: Bool, op: String) -> (values: Tensor, indices: Tensor) {
-        let x = input.to(computeDType(input.dtype))
-        let plan = ReducePlan(x, dims: [dim], keepDim: keepDim, op: op)
-        checkNonEmpty(input, plan, dims: [dim], op: op)
-        let (values, indices) = run(x, plan, largest: largest, values: true, indices: true)
-        return (values!.to(input.dtype), indices!)
+        let needsGrad = Autograd.needsGrad(input)
+        let (values, indices) = ReductionGrad.untracked(needsGrad) { () -> (Tensor, Tensor) in
+            let x = input.to(computeDType(input.dtype))
+            let plan = ReducePlan(x, dims: [dim], keepDim: keepDim, op: op)
+            checkNonEmpty(input, plan, dims: [dim], op: op)
+            let (values, indices) = run(x, plan, largest: largest, values: true, indices: true)
+            return (values!.to(input.dtype), indices!)
+        }
+        guard needsGrad else { return (values, indices) }
+        let axis = Shape.normalize(dim, rank: input.dim, op: op)
+        let shape = input.shape
+        let recorded = Autograd.record(largest ? "MaxBackward0" : "MinBackward0", inputs: [input], output: values, saving: [indices]) {
+            grad, saved in [ReductionGrad.valueSelecting(grad, dim: axis, indices: saved[0], shape: shape, keepDim: keepDim)]
+        }
+        return (recorded, indices)
     }
 
     static func argIndex(_ input: Tensor, dim: Int?, keepDim: Bool, largest: Bool, op: String) -> Tensor {

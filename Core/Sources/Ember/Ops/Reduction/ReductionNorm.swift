@@ -87,7 +87,49 @@ struct NormReducer<T: FloatElement>: RunReducer {
 }
 
 enum Norms {
+    /// The norm with its backward (`LinalgVectorNormBackward0`, PyTorch's `norm_backward`).
     static func norm(_ input: Tensor, _ p: Double, dims: [Int]?, keepDim: Bool, dtype: DType?) -> Tensor {
+        guard Autograd.needsGrad(input) else { return normForward(input, p, dims: dims, keepDim: keepDim, dtype: dtype) }
+        let out = withNoGrad { normForward(input, p, dims: dims, keepDim: keepDim, dtype: dtype) }
+        let reduced = ReductionGrad.reducedDims(rank: input.dim, dims: dims, op: "linalg.vector_norm")
+        let kept = ReductionGrad.keptShape(input.shape, reduced: reduced)
+        return Autograd.record("LinalgVectorNormBackward0", inputs: [input], output: out, saving: [input, out]) { grad, saved in
+            [normBackward(grad, input: saved[0], p: p, norm: saved[1], reduced: reduced, kept: kept)]
+        }
+    }
+
+    /// d‖x‖ₚ/dx per order: sign(x) for p = 1, x/‖x‖ for p = 2 (0 where the norm is 0), the
+    /// arg-extremes sharing the gradient for ±inf, `sign(x)|x|^(p-1) / ‖x‖^(p-1)` otherwise;
+    /// p = 0 (a count) has no gradient.
+    static func normBackward(_ grad: Tensor, input: Tensor, p: Double, norm: Tensor, reduced: [Int], kept: [Int]) -> Tensor? {
+        let grad = ReductionGrad.restoreReduced(grad, keptShape: kept)
+        let norm = ReductionGrad.restoreReduced(norm, keptShape: kept)
+        if p == 0 { return nil }
+        if p == 1 { return input.sign().mul(grad) }
+        if p == 2 {
+            let zero = withNoGrad { norm.eq(0) }
+            return grad.mul(Tensor.where(zero, 0.0, input.div(norm)))
+        }
+        if p.isInfinite {
+            let mask = withNoGrad { () -> Tensor in
+                let magnitude = input.abs()
+                return magnitude.eq(norm).logicalOr(magnitude.isnan()).to(grad.dtype)
+            }
+            let count = withNoGrad { mask.sum(dims: reduced, keepDim: true) }
+            return input.sign().mul(grad.div(count).mul(mask))
+        }
+        if p < 1 {
+            let zero = withNoGrad { input.eq(0) }
+            let scaled = input.sign().mul(Tensor.where(zero, 0.0, input.abs().pow(.double(p - 1))))
+            return scaled.mul(grad).mul(norm.pow(.double(1 - p)))
+        }
+        let zeroNorm = withNoGrad { norm.eq(0) }
+        let scale = Tensor.where(zeroNorm, 0.0, grad.div(norm.pow(.double(p - 1))))
+        if p < 2 { return input.sign().mul(input.abs().pow(.double(p - 1))).mul(scale) }
+        return input.mul(input.abs().pow(.double(p - 2))).mul(scale)
+    }
+
+    static func normForward(_ input: Tensor, _ p: Double, dims: [Int]?, keepDim: Bool, dtype: DType?) -> Tensor {
         let result = dtype ?? input.dtype
         precondition(
             input.dtype.isFloatingPoint && result.isFloatingPoint,

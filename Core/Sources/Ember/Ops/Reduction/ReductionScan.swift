@@ -11,7 +11,56 @@ extension Tensor {
 }
 
 enum Scans {
+    /// cumsum / cumprod with their backward (`CumsumBackward0`, `CumprodBackward0`).
     static func scan(_ input: Tensor, dim: Int, dtype: DType?, product: Bool) -> Tensor {
+        guard Autograd.needsGrad(input) else { return scanForward(input, dim: dim, dtype: dtype, product: product) }
+        let out = withNoGrad { scanForward(input, dim: dim, dtype: dtype, product: product) }
+        let axis = Shape.normalize(dim, rank: input.dim, op: product ? "cumprod" : "cumsum")
+        if !product {
+            return Autograd.record("CumsumBackward0", inputs: [input], output: out) { grad, _ in
+                if grad.count <= 1 || grad.dim == 0 || grad.shape[axis] == 1 { return [grad] }
+                return [ReductionGrad.reversedCumsum(grad, dim: axis)]
+            }
+        }
+        return Autograd.record("CumprodBackward0", inputs: [input], output: out, saving: [input, out]) { grad, saved in
+            [cumprodBackward(grad, input: saved[0], output: saved[1], dim: axis)]
+        }
+    }
+
+    /// `cumprod_backward`: input k receives `Σ_{j≥k} g_j · Π_{i≤j, i≠k} x_i`. Without zeros
+    /// that is `reversed_cumsum(g · y) / x`; with zeros, the exclusive products are built
+    /// explicitly for each k (O(n²) along the dim, like PyTorch's differentiable path).
+    static func cumprodBackward(_ grad: Tensor, input: Tensor, output: Tensor, dim: Int) -> Tensor {
+        if input.count <= 1 || input.dim == 0 { return grad }
+        let n = input.shape[dim]
+        if n == 1 { return grad }
+        if ReductionGrad.zeroCount(input) == 0 {
+            return ReductionGrad.reversedCumsum(output.mul(grad), dim: dim).div(input)
+        }
+        var onesShape = input.shape
+        onesShape[dim] = 1
+        let ones = Tensor.ones(onesShape, dtype: input.dtype)
+        var grads: [Tensor] = []
+        for k in 0..<n {
+            // The product of every input up to j except x_k, for j = k ..< n.
+            let omitted: Tensor
+            if k == 0 {
+                omitted = Tensor.cat([ones, input.narrow(dim, start: 1, length: n - 1).cumprod(dim: dim)], dim: dim)
+            } else {
+                let untilK = input.narrow(dim, start: 0, length: k).prod(dim: dim, keepDim: true)
+                if k == n - 1 {
+                    omitted = untilK
+                } else {
+                    let fromK = input.narrow(dim, start: k + 1, length: n - k - 1).cumprod(dim: dim)
+                    omitted = Tensor.cat([untilK, untilK.mul(fromK)], dim: dim)
+                }
+            }
+            grads.append(grad.narrow(dim, start: k, length: n - k).mul(omitted).sum(dim: dim))
+        }
+        return Tensor.stack(grads, dim: dim)
+    }
+
+    static func scanForward(_ input: Tensor, dim: Int, dtype: DType?, product: Bool) -> Tensor {
         let op = product ? "cumprod" : "cumsum"
         let axis = Shape.normalize(dim, rank: input.dim, op: op)
         let result = Reduction.sumResultDType(input.dtype, dtype)

@@ -52,7 +52,37 @@ struct LogSumExpReducer<T: FloatElement>: RunReducer {
 }
 
 enum SoftmaxKernels {
+    /// logsumexp with its backward (`LogsumexpBackward0`): `grad · exp(x - result)`.
     static func logsumexp(_ input: Tensor, dims: [Int], keepDim: Bool) -> Tensor {
+        guard Autograd.needsGrad(input) else { return logsumexpForward(input, dims: dims, keepDim: keepDim) }
+        let out = withNoGrad { logsumexpForward(input, dims: dims, keepDim: keepDim) }
+        let kept = ReductionGrad.keptShape(
+            input.shape, reduced: ReductionGrad.reducedDims(rank: input.dim, dims: dims, op: "logsumexp"))
+        return Autograd.record("LogsumexpBackward0", inputs: [input], output: out, saving: [input, out]) { grad, saved in
+            let grad = ReductionGrad.restoreReduced(grad, keptShape: kept)
+            let result = ReductionGrad.restoreReduced(saved[1], keptShape: kept)
+            return [grad.mul(saved[0].sub(result).exp())]
+        }
+    }
+
+    /// softmax / log_softmax with their backward (`SoftmaxBackward0`: `y · (g - Σ g·y)`;
+    /// `LogSoftmaxBackward0`: `g - exp(y) · Σ g`), both in terms of the saved output.
+    static func softmax(_ input: Tensor, dim: Int, dtype: DType?, log: Bool) -> Tensor {
+        guard Autograd.needsGrad(input) else { return softmaxForward(input, dim: dim, dtype: dtype, log: log) }
+        let out = withNoGrad { softmaxForward(input, dim: dim, dtype: dtype, log: log) }
+        let axis = Shape.normalize(dim, rank: input.dim, op: log ? "log_softmax" : "softmax")
+        if log {
+            return Autograd.record("LogSoftmaxBackward0", inputs: [input], output: out, saving: [out]) { grad, saved in
+                [grad.sub(saved[0].exp().mul(grad.sum(dim: axis, keepDim: true)))]
+            }
+        }
+        return Autograd.record("SoftmaxBackward0", inputs: [input], output: out, saving: [out]) { grad, saved in
+            let y = saved[0]
+            return [y.mul(grad.sub(grad.mul(y).sum(dim: axis, keepDim: true)))]
+        }
+    }
+
+    static func logsumexpForward(_ input: Tensor, dims: [Int], keepDim: Bool) -> Tensor {
         let result = input.dtype.isFloatingPoint ? input.dtype : DType.defaultFloat
         let x = input.to(result).to(Reduction.accumulateDType(result))
         let plan = ReducePlan(x, dims: dims, keepDim: keepDim, op: "logsumexp")
@@ -63,7 +93,7 @@ enum SoftmaxKernels {
         return out.to(result)
     }
 
-    static func softmax(_ input: Tensor, dim: Int, dtype: DType?, log: Bool) -> Tensor {
+    static func softmaxForward(_ input: Tensor, dim: Int, dtype: DType?, log: Bool) -> Tensor {
         let op = log ? "log_softmax" : "softmax"
         let result = dtype ?? input.dtype
         precondition(

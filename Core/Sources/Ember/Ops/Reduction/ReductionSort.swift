@@ -6,7 +6,7 @@ extension Tensor {
     /// `torch.sort(self, dim, descending, stable)`: sorted values and their int64 indices.
     /// Ember's sort is always stable; `stable` is accepted for PyTorch parity.
     public func sort(dim: Int = -1, descending: Bool = false, stable: Bool = false) -> (values: Tensor, indices: Tensor) {
-        Sorting.sort(self, dim: dim, descending: descending, k: nil, op: "sort")
+        Sorting.sort(self, dim: dim, descending: descending, k: nil, op: "sort", node: stable ? "SortBackward1" : "SortBackward0")
     }
 
     /// `torch.argsort(self, dim, descending, stable)`: the indices that sort `self` along `dim`.
@@ -18,7 +18,7 @@ extension Tensor {
     /// `dim` and their indices. Results always come sorted; PyTorch leaves the order
     /// unspecified for `sorted: false`, so sorted output satisfies both.
     public func topk(_ k: Int, dim: Int = -1, largest: Bool = true, sorted: Bool = true) -> (values: Tensor, indices: Tensor) {
-        Sorting.sort(self, dim: dim, descending: largest, k: k, op: "topk")
+        Sorting.sort(self, dim: dim, descending: largest, k: k, op: "topk", node: "TopkBackward0")
     }
 }
 
@@ -29,7 +29,28 @@ enum Sorting {
         a < b || (b != b && a == a)
     }
 
-    static func sort(_ input: Tensor, dim: Int, descending: Bool, k: Int?, op: String) -> (values: Tensor, indices: Tensor) {
+    /// sort / topk; the values record `node`, whose gradient goes back to the picked indices.
+    static func sort(
+        _ input: Tensor, dim: Int, descending: Bool, k: Int?, op: String, node: String
+    ) -> (values: Tensor, indices: Tensor) {
+        guard Autograd.needsGrad(input) else { return sortForward(input, dim: dim, descending: descending, k: k, op: op) }
+        let (values, indices) = withNoGrad { sortForward(input, dim: dim, descending: descending, k: k, op: op) }
+        return (recordSelection(node, input: input, values: values, indices: indices, dim: dim, keepDim: true, op: op), indices)
+    }
+
+    /// Records `values`, picked from `input` along `dim` at `indices`, as `node`
+    /// (`value_selecting_reduction_backward`).
+    static func recordSelection(
+        _ node: String, input: Tensor, values: Tensor, indices: Tensor, dim: Int, keepDim: Bool, op: String
+    ) -> Tensor {
+        let axis = Shape.normalize(dim, rank: input.dim, op: op)
+        let shape = input.shape
+        return Autograd.record(node, inputs: [input], output: values, saving: [indices]) { grad, saved in
+            [ReductionGrad.valueSelecting(grad, dim: axis, indices: saved[0], shape: shape, keepDim: keepDim)]
+        }
+    }
+
+    static func sortForward(_ input: Tensor, dim: Int, descending: Bool, k: Int?, op: String) -> (values: Tensor, indices: Tensor) {
         let axis = Shape.normalize(dim, rank: input.dim, op: op)
         let n = input.dim == 0 ? 1 : input.shape[axis]
         let keep = k ?? n

@@ -69,7 +69,19 @@ enum Reduction {
         return out
     }
 
+    /// `sum` with its backward (`SumBackward0` over every dim, `SumBackward1` over `dims`):
+    /// the gradient broadcast back over the reduced dims.
     static func sum(_ input: Tensor, dims: [Int]?, keepDim: Bool, dtype: DType?) -> Tensor {
+        guard Autograd.needsGrad(input) else { return sumForward(input, dims: dims, keepDim: keepDim, dtype: dtype) }
+        let out = withNoGrad { sumForward(input, dims: dims, keepDim: keepDim, dtype: dtype) }
+        let shape = input.shape
+        let kept = ReductionGrad.keptShape(shape, reduced: ReductionGrad.reducedDims(rank: input.dim, dims: dims, op: "sum"))
+        return Autograd.record(dims == nil ? "SumBackward0" : "SumBackward1", inputs: [input], output: out) { grad, _ in
+            [ReductionGrad.restoreReduced(grad, keptShape: kept).expand(shape)]
+        }
+    }
+
+    static func sumForward(_ input: Tensor, dims: [Int]?, keepDim: Bool, dtype: DType?) -> Tensor {
         let result = sumResultDType(input.dtype, dtype)
         let x = input.to(result).to(accumulateDType(result))
         let plan = ReducePlan(x, dims: dims, keepDim: keepDim, op: "sum")
@@ -82,7 +94,21 @@ enum Reduction {
         return out.to(result)
     }
 
+    /// `mean` with its backward (`MeanBackward0`/`MeanBackward1`): the gradient divided by
+    /// the count and broadcast back.
     static func mean(_ input: Tensor, dims: [Int]?, keepDim: Bool, dtype: DType?) -> Tensor {
+        guard Autograd.needsGrad(input) else { return meanForward(input, dims: dims, keepDim: keepDim, dtype: dtype) }
+        let out = withNoGrad { meanForward(input, dims: dims, keepDim: keepDim, dtype: dtype) }
+        let shape = input.shape
+        let reduced = ReductionGrad.reducedDims(rank: input.dim, dims: dims, op: "mean")
+        let kept = ReductionGrad.keptShape(shape, reduced: reduced)
+        let n = reduced.reduce(1) { $0 * shape[$1] }
+        return Autograd.record(dims == nil ? "MeanBackward0" : "MeanBackward1", inputs: [input], output: out) { grad, _ in
+            [ReductionGrad.restoreReduced(grad, keptShape: kept).expand(shape).div(.int(Int64(n)))]
+        }
+    }
+
+    static func meanForward(_ input: Tensor, dims: [Int]?, keepDim: Bool, dtype: DType?) -> Tensor {
         let result = dtype ?? input.dtype
         precondition(
             result.isFloatingPoint,
@@ -104,7 +130,46 @@ enum Reduction {
         return out.to(result)
     }
 
+    /// `prod` with its backward (`ProdBackward0` over every element, `ProdBackward1` along a
+    /// dim): `grad * result / input` without zeros, exclusive products when there are some.
     static func prod(_ input: Tensor, dims: [Int]?, keepDim: Bool, dtype: DType?) -> Tensor {
+        guard Autograd.needsGrad(input) else { return prodForward(input, dims: dims, keepDim: keepDim, dtype: dtype) }
+        let out = withNoGrad { prodForward(input, dims: dims, keepDim: keepDim, dtype: dtype) }
+        guard let dims else {
+            return Autograd.record("ProdBackward0", inputs: [input], output: out, saving: [input, out]) { grad, saved in
+                [prodBackward(grad, input: saved[0], result: saved[1])]
+            }
+        }
+        let axis = Shape.normalize(dims[0], rank: input.dim, op: "prod")
+        return Autograd.record("ProdBackward1", inputs: [input], output: out, saving: [input, out]) { grad, saved in
+            [prodBackward(grad, input: saved[0], result: saved[1], dim: axis, keepDim: keepDim)]
+        }
+    }
+
+    /// The gradient of the product of every element.
+    static func prodBackward(_ grad: Tensor, input: Tensor, result: Tensor) -> Tensor {
+        if input.dim == 0 { return grad }
+        let zeros = ReductionGrad.zeroCount(input)
+        if zeros == 0 { return grad.mul(result.div(input)) }
+        // Two zeros or more make every partial product zero; only a graph for second
+        // derivatives needs the general formula.
+        if zeros > 1 && !GradMode.isEnabled { return Tensor.zeros(input.shape, dtype: grad.dtype) }
+        return ReductionGrad.prodSafeZeros(grad, input: input.reshape([-1]), dim: 0).reshape(input.shape)
+    }
+
+    /// The gradient of the product along `dim`.
+    static func prodBackward(_ grad: Tensor, input: Tensor, result: Tensor, dim: Int, keepDim: Bool) -> Tensor {
+        if input.dim == 0 { return grad }
+        var grad = grad, result = result
+        if !keepDim {
+            grad = grad.unsqueeze(dim)
+            result = result.unsqueeze(dim)
+        }
+        if ReductionGrad.zeroCount(input) == 0 { return grad.mul(result.div(input)) }
+        return ReductionGrad.prodSafeZeros(grad, input: input, dim: dim)
+    }
+
+    static func prodForward(_ input: Tensor, dims: [Int]?, keepDim: Bool, dtype: DType?) -> Tensor {
         let result = sumResultDType(input.dtype, dtype)
         let x = input.to(result).to(accumulateDType(result))
         let plan = ReducePlan(x, dims: dims, keepDim: keepDim, op: "prod")

@@ -57,7 +57,48 @@ struct MomentsReducer<T: FloatElement>: RunReducer {
 }
 
 enum Moments {
+    /// var/std with their backward (`VarBackward0`, `StdBackward0`).
     static func variance(_ input: Tensor, dims: [Int]?, correction: Double, keepDim: Bool, sqrt: Bool, op: String) -> Tensor {
+        guard Autograd.needsGrad(input) else {
+            return varianceForward(input, dims: dims, correction: correction, keepDim: keepDim, sqrt: sqrt, op: op)
+        }
+        let out = withNoGrad {
+            varianceForward(input, dims: dims, correction: correction, keepDim: keepDim, sqrt: sqrt, op: op)
+        }
+        let reduced = ReductionGrad.reducedDims(rank: input.dim, dims: dims, op: op)
+        let kept = ReductionGrad.keptShape(input.shape, reduced: reduced)
+        let whole = dims == nil || dims!.isEmpty || input.dim == 0
+        if sqrt {
+            return Autograd.record("StdBackward0", inputs: [input], output: out, saving: [input, out]) { grad, saved in
+                // d std = d var / (2 std), with 0 where std is 0.
+                let zero = withNoGrad { saved[1].eq(0) }
+                let gradVar = Tensor.where(zero, 0.0, grad.div(saved[1].mul(2)))
+                return [varBackward(gradVar, input: saved[0], reduced: reduced, kept: kept, whole: whole, correction: correction)]
+            }
+        }
+        return Autograd.record("VarBackward0", inputs: [input], output: out, saving: [input]) { grad, saved in
+            [varBackward(grad, input: saved[0], reduced: reduced, kept: kept, whole: whole, correction: correction)]
+        }
+    }
+
+    /// `var_backward`: `2 / (n - correction) · grad · (x - mean)`. With no degrees of freedom
+    /// left the factor is infinite: NaN where x equals the mean, inf elsewhere, as in PyTorch.
+    static func varBackward(_ grad: Tensor, input: Tensor, reduced: [Int], kept: [Int], whole: Bool, correction: Double) -> Tensor {
+        let n = Double(reduced.reduce(1) { $0 * input.shape[$1] })
+        let dof = n - correction
+        if whole {
+            let mean = input.mean()
+            if dof <= 0 {
+                let atMean = withNoGrad { input.eq(mean) }
+                return grad.mul(Tensor.where(atMean, .double(.nan), .double(.infinity)).to(input.dtype))
+            }
+            return grad.mul(input.sub(mean)).mul(.double(2 / dof))
+        }
+        let grad = ReductionGrad.restoreReduced(grad, keptShape: kept)
+        return grad.mul(input.sub(input.mean(dims: reduced, keepDim: true))).mul(.double(2 / dof))
+    }
+
+    static func varianceForward(_ input: Tensor, dims: [Int]?, correction: Double, keepDim: Bool, sqrt: Bool, op: String) -> Tensor {
         precondition(
             input.dtype.isFloatingPoint,
             "\(op): std and var only support floating point and complex dtypes, got \(input.dtype) (shape \(input.shape))")
