@@ -60,7 +60,10 @@ extension Tensor {
     /// The single value of a one-element tensor, converted to `T` (`tensor.item()`).
     public func item<T: TensorElement>(_: T.Type = T.self) -> T {
         precondition(count == 1, "item: a Tensor with \(count) elements cannot be converted to Scalar")
-        return to(T.dtype).pointer(as: T.self).pointee
+        // Keep the converted tensor alive while reading: its buffer is freed (and may be reused
+        // by the caching allocator) as soon as the last reference goes.
+        let converted = to(T.dtype)
+        return withExtendedLifetime(converted) { converted.pointer(as: T.self).pointee }
     }
 
     /// The single value as a `Scalar` (int for integer tensors, double for floating ones).
