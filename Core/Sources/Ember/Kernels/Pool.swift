@@ -1,0 +1,232 @@
+/// Pooling windows and the max/average kernels over them.
+///
+/// Pooling is separable into per-axis windows: along each spatial axis, output `o` reads the
+/// input positions `start[o] + i·step` for `i < count[o]`, all inside the input (padding is
+/// already clipped away). Max pooling, average pooling (with its divisor rules) and adaptive
+/// pooling only differ in how the windows are built. 1-d and 2-d pooling get leading axes of
+/// size 1, so every kernel is 3-d.
+struct PoolAxis: Sendable {
+    let inSize: Int
+    let start: [Int]
+    let count: [Int]
+    let step: Int
+    /// This axis's factor of an average's divisor.
+    let divisor: [Int]
+
+    var outSize: Int { start.count }
+
+    /// An axis of size 1 that the kernels walk once.
+    static let unit = PoolAxis(inSize: 1, start: [0], count: [1], step: 1, divisor: [1])
+
+    /// PyTorch's `pooling_output_shape`: floor (or ceil) of the window count, where in ceil
+    /// mode the last window must start inside the input or the left padding.
+    static func outputSize(inSize: Int, kernel: Int, stride: Int, padding: Int, dilation: Int, ceilMode: Bool) -> Int {
+        let span = inSize + 2 * padding - dilation * (kernel - 1) - 1 + (ceilMode ? stride - 1 : 0)
+        var out = (span >= 0 ? span / stride : -((-span + stride - 1) / stride)) + 1
+        if ceilMode && (out - 1) * stride >= inSize + padding { out -= 1 }
+        return out
+    }
+
+    /// Sliding windows (`MaxPool`/`AvgPool`). The divisor is PyTorch's: the window size
+    /// clipped to the padded input when `countIncludePad`, else the number of real elements.
+    static func sliding(
+        inSize: Int, kernel: Int, stride: Int, padding: Int, dilation: Int, ceilMode: Bool, countIncludePad: Bool = true
+    ) -> PoolAxis {
+        let out = outputSize(inSize: inSize, kernel: kernel, stride: stride, padding: padding, dilation: dilation, ceilMode: ceilMode)
+        var start = [Int](), count = [Int](), divisor = [Int]()
+        for o in 0..<Swift.max(out, 0) {
+            let s = o * stride - padding
+            let first = s >= 0 ? 0 : (-s + dilation - 1) / dilation
+            let last = inSize - 1 - s < 0 ? -1 : Swift.min(kernel - 1, (inSize - 1 - s) / dilation)
+            start.append(s + first * dilation)
+            count.append(Swift.max(0, last - first + 1))
+            let end = Swift.min(s + kernel, inSize + padding)
+            divisor.append(countIncludePad ? end - s : Swift.max(0, Swift.min(end, inSize) - Swift.max(s, 0)))
+        }
+        return PoolAxis(inSize: inSize, start: start, count: count, step: dilation, divisor: divisor)
+    }
+
+    /// Adaptive windows: output `o` of `outSize` covers `[⌊o·in/out⌋, ⌈(o+1)·in/out⌉)`.
+    static func adaptive(inSize: Int, outSize: Int) -> PoolAxis {
+        var start = [Int](), count = [Int]()
+        for o in 0..<outSize {
+            let s = (o / outSize) * inSize + ((o % outSize) * inSize) / outSize
+            let e = 1 + ((o + 1) * inSize - 1) / outSize
+            start.append(s)
+            count.append(e - s)
+        }
+        return PoolAxis(inSize: inSize, start: start, count: count, step: 1, divisor: count)
+    }
+}
+
+/// Three axes (depth, height, width) of windows and an optional fixed divisor.
+struct PoolWindows: Sendable {
+    let axes: [PoolAxis]
+    let divisorOverride: Int?
+
+    /// `axes` are the spatial axes (1 to 3), outermost first.
+    init(_ axes: [PoolAxis], divisorOverride: Int? = nil) {
+        self.axes = Array(repeating: PoolAxis.unit, count: 3 - axes.count) + axes
+        self.divisorOverride = divisorOverride
+    }
+
+    var inPlane: Int { axes[0].inSize * axes[1].inSize * axes[2].inSize }
+    var outPlane: Int { axes[0].outSize * axes[1].outSize * axes[2].outSize }
+}
+
+enum PoolKernels {
+    /// Visits output `o` of every plane's windows with the window's axis ranges.
+    @inline(__always)
+    private static func forEachWindow(
+        _ w: PoolWindows, _ body: (_ o: Int, _ d: PoolAxisWindow, _ h: PoolAxisWindow, _ x: PoolAxisWindow) -> Void
+    ) {
+        let (ad, ah, aw) = (w.axes[0], w.axes[1], w.axes[2])
+        var o = 0
+        for od in 0..<ad.outSize {
+            let d = PoolAxisWindow(start: ad.start[od], count: ad.count[od], step: ad.step, divisor: ad.divisor[od])
+            for oh in 0..<ah.outSize {
+                let h = PoolAxisWindow(start: ah.start[oh], count: ah.count[oh], step: ah.step, divisor: ah.divisor[oh])
+                for ow in 0..<aw.outSize {
+                    let x = PoolAxisWindow(start: aw.start[ow], count: aw.count[ow], step: aw.step, divisor: aw.divisor[ow])
+                    body(o, d, h, x)
+                    o += 1
+                }
+            }
+        }
+    }
+
+    /// Planes per task so that a task has at least `elementwiseGrain` elements of work.
+    private static func grain(_ w: PoolWindows) -> Int { Swift.max(1, elementwiseGrain / Swift.max(w.inPlane + w.outPlane, 1)) }
+
+    /// Max over each window of `planes` contiguous planes: values, and the flat index of the
+    /// maximum within its plane. NaN wins (and a later NaN replaces an earlier one), as in
+    /// PyTorch.
+    static func max<T: FloatElement>(_ x: UnsafePointer<T>, planes: Int, _ w: PoolWindows, values: UnsafeMutablePointer<T>, indices: UnsafeMutablePointer<Int64>) {
+        let (H, W) = (w.axes[1].inSize, w.axes[2].inSize)
+        let (inPlane, outPlane) = (w.inPlane, w.outPlane)
+        let (px, pv, pi) = (UInt(bitPattern: x), UInt(bitPattern: values), UInt(bitPattern: indices))
+        parallelFor(planes, grain: grain(w)) { range in
+            for p in range {
+                let src = UnsafePointer<T>(bitPattern: px)! + p * inPlane
+                let vals = UnsafeMutablePointer<T>(bitPattern: pv)! + p * outPlane
+                let idx = UnsafeMutablePointer<Int64>(bitPattern: pi)! + p * outPlane
+                forEachWindow(w) { o, d, h, x in
+                    var best = -T.infinity
+                    var bestIndex = (d.start * H + h.start) * W + x.start
+                    for i in 0..<d.count {
+                        let id = d.start + i * d.step
+                        for j in 0..<h.count {
+                            let row = (id * H + h.start + j * h.step) * W
+                            for k in 0..<x.count {
+                                let index = row + x.start + k * x.step
+                                let value = src[index]
+                                if value > best || value.isNaN {
+                                    best = value
+                                    bestIndex = index
+                                }
+                            }
+                        }
+                    }
+                    vals[o] = best
+                    idx[o] = Int64(bestIndex)
+                }
+            }
+        }
+    }
+
+    /// `result[p][indices[p][o]] += grad[p][o]` into zeroed planes (max pooling's backward).
+    static func scatter<T: FloatElement>(
+        _ grad: UnsafePointer<T>, _ indices: UnsafePointer<Int64>, planes: Int, outPlane: Int, inPlane: Int,
+        into result: UnsafeMutablePointer<T>
+    ) {
+        let (pg, pi, pr) = (UInt(bitPattern: grad), UInt(bitPattern: indices), UInt(bitPattern: result))
+        parallelFor(planes, grain: Swift.max(1, elementwiseGrain / Swift.max(outPlane + inPlane, 1))) { range in
+            for p in range {
+                let g = UnsafePointer<T>(bitPattern: pg)! + p * outPlane
+                let idx = UnsafePointer<Int64>(bitPattern: pi)! + p * outPlane
+                let dst = UnsafeMutablePointer<T>(bitPattern: pr)! + p * inPlane
+                for o in 0..<outPlane { dst[Int(idx[o])] += g[o] }
+            }
+        }
+    }
+
+    /// `result[p][o] = x[p][indices[p][o]]` (the adjoint of `scatter`).
+    static func gather<T: FloatElement>(
+        _ x: UnsafePointer<T>, _ indices: UnsafePointer<Int64>, planes: Int, outPlane: Int, inPlane: Int,
+        into result: UnsafeMutablePointer<T>
+    ) {
+        let (px, pi, pr) = (UInt(bitPattern: x), UInt(bitPattern: indices), UInt(bitPattern: result))
+        parallelFor(planes, grain: Swift.max(1, elementwiseGrain / Swift.max(outPlane + inPlane, 1))) { range in
+            for p in range {
+                let src = UnsafePointer<T>(bitPattern: px)! + p * inPlane
+                let idx = UnsafePointer<Int64>(bitPattern: pi)! + p * outPlane
+                let dst = UnsafeMutablePointer<T>(bitPattern: pr)! + p * outPlane
+                for o in 0..<outPlane { dst[o] = src[Int(idx[o])] }
+            }
+        }
+    }
+
+    @inline(__always)
+    private static func divisor(_ w: PoolWindows, _ d: PoolAxisWindow, _ h: PoolAxisWindow, _ x: PoolAxisWindow) -> Int {
+        w.divisorOverride ?? d.divisor * h.divisor * x.divisor
+    }
+
+    /// Window sums divided by the divisor (0 for a window with no real element).
+    static func average<T: FloatElement>(_ x: UnsafePointer<T>, planes: Int, _ w: PoolWindows, into out: UnsafeMutablePointer<T>) {
+        let (H, W) = (w.axes[1].inSize, w.axes[2].inSize)
+        let (inPlane, outPlane) = (w.inPlane, w.outPlane)
+        let (px, po) = (UInt(bitPattern: x), UInt(bitPattern: out))
+        parallelFor(planes, grain: grain(w)) { range in
+            for p in range {
+                let src = UnsafePointer<T>(bitPattern: px)! + p * inPlane
+                let dst = UnsafeMutablePointer<T>(bitPattern: po)! + p * outPlane
+                forEachWindow(w) { o, d, h, x in
+                    if d.count == 0 || h.count == 0 || x.count == 0 {
+                        dst[o] = 0
+                        return
+                    }
+                    var sum: T = 0
+                    for i in 0..<d.count {
+                        for j in 0..<h.count {
+                            let row = src + ((d.start + i) * H + h.start + j) * W + x.start
+                            for k in 0..<x.count { sum += row[k] }
+                        }
+                    }
+                    dst[o] = sum / T(divisor(w, d, h, x))
+                }
+            }
+        }
+    }
+
+    /// The adjoint of `average`: each output's gradient divided by its divisor, added to every
+    /// element of its window, into zeroed planes.
+    static func averageAdjoint<T: FloatElement>(_ grad: UnsafePointer<T>, planes: Int, _ w: PoolWindows, into out: UnsafeMutablePointer<T>) {
+        let (H, W) = (w.axes[1].inSize, w.axes[2].inSize)
+        let (inPlane, outPlane) = (w.inPlane, w.outPlane)
+        let (pg, po) = (UInt(bitPattern: grad), UInt(bitPattern: out))
+        parallelFor(planes, grain: grain(w)) { range in
+            for p in range {
+                let g = UnsafePointer<T>(bitPattern: pg)! + p * outPlane
+                let dst = UnsafeMutablePointer<T>(bitPattern: po)! + p * inPlane
+                forEachWindow(w) { o, d, h, x in
+                    if d.count == 0 || h.count == 0 || x.count == 0 { return }
+                    let delta = g[o] / T(divisor(w, d, h, x))
+                    for i in 0..<d.count {
+                        for j in 0..<h.count {
+                            let row = dst + ((d.start + i) * H + h.start + j) * W + x.start
+                            for k in 0..<x.count { row[k] += delta }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// One output's window along one axis.
+struct PoolAxisWindow {
+    let start: Int
+    let count: Int
+    let step: Int
+    let divisor: Int
+}
