@@ -54,6 +54,23 @@ final class LinearAlgebraGradTests: XCTestCase {
         XCTAssertEqual(v3.matmul(m34).gradFn?.name, "SqueezeBackward4")
     }
 
+    func testInPlaceOnAMatmulResultEditsTheResultAlone() {
+        // The folded result is PyTorch's `_unsafe_view`, not a view: `add_` records on it
+        // directly instead of rewriting the product's history through a base.
+        let x = gradLeaf([2, 3, 4], seed: 69), w = gradLeaf([4, 2], seed: 77), bias = gradLeaf([2], seed: 78)
+        checkGradient([x, w, bias]) { inputs in
+            let y = inputs[0].matmul(inputs[1])
+            y.add_(inputs[2])
+            return y
+        }
+        let y = x.matmul(w)
+        y.add_(bias)
+        XCTAssertEqual(y.gradFn?.name, "AddBackward0")
+        let row = gradLeaf([4], seed: 79).matmul(w)
+        row.mul_(2)
+        XCTAssertEqual(row.gradFn?.name, "MulBackward0")
+    }
+
     func testAddmmAndBaddbmm() {
         let bias = gradLeaf([2], seed: 70), full = gradLeaf([3, 2], seed: 71)
         let a = gradLeaf([3, 4], seed: 72), b = gradLeaf([4, 2], seed: 73)

@@ -16,9 +16,7 @@ extension Tensor {
         case (1, 2):
             // PyTorch squeezes the row product in place, which names the node SqueezeBackward4.
             let product = unsqueeze(0).mm(other)
-            guard Autograd.needsGrad(product) else { return product.squeeze(dim: 0) }
-            let row = withNoGrad { product.squeeze(dim: 0) }
-            return Autograd.record("SqueezeBackward4", inputs: [product], output: row) { grad, _ in [grad.unsqueeze(0)] }
+            return product.productAlias([other.shape[1]], node: "SqueezeBackward4")
         case (2, 2): return mm(other)
         default: break
         }
@@ -207,13 +205,19 @@ extension Tensor {
     /// A matrix (or any tensor) as a batch of one for `Gemm.batched`: a view that records nothing.
     fileprivate func batchOfOne() -> Tensor { withLayout([1] + shape, [0] + strides) }
 
-    /// `view(shape)` recorded as `UnsafeViewBackward0` (PyTorch's `_unsafe_view`, used on the
-    /// fresh result of a product): the gradient reshaped back.
-    fileprivate func unsafeView(_ shape: [Int]) -> Tensor {
-        guard Autograd.needsGrad(self) else { return view(shape) }
-        let result = withNoGrad { view(shape) }
+    /// `_unsafe_view(shape)` of a product's fresh result: the gradient reshaped back.
+    fileprivate func unsafeView(_ shape: [Int]) -> Tensor { productAlias(shape, node: "UnsafeViewBackward0") }
+
+    /// The fresh, contiguous result of a product with another shape, sharing its storage but
+    /// not marked as a view of it (PyTorch's `_unsafe_view`): an in-place op on a matmul's
+    /// result (`y.add_(bias)`) then edits the result alone instead of rewriting the product's
+    /// history through its base. Records `node`, whose gradient is reshaped back.
+    fileprivate func productAlias(_ shape: [Int], node: String) -> Tensor {
+        precondition(isContiguous && shape.reduce(1, *) == count, "internal: product alias of \(self.shape) as \(shape)")
+        let alias = Tensor(storage: storage, dtype: dtype, shape: shape, strides: Shape.contiguousStrides(shape), offset: storageOffset)
+        guard Autograd.needsGrad(self) else { return alias }
         let inputShape = self.shape
-        return Autograd.record("UnsafeViewBackward0", inputs: [self], output: result) { grad, _ in [grad.reshape(inputShape)] }
+        return Autograd.record(node, inputs: [self], output: alias) { grad, _ in [grad.reshape(inputShape)] }
     }
 
     /// Records a product of `a` and `b`. Each operand is saved only when the other needs its
