@@ -22,7 +22,8 @@ extension Functional {
             mode: .init(reduction), elementwise: elementwise
         ) { grad, saved in
             let difference = saved[0] - saved[1]
-            let active = (saved[2].neg() * difference + .double(margin)).gt(0)
+            // PyTorch's kernel counts the hinge point itself as active.
+            let active = (saved[2].neg() * difference + .double(margin)).ge(0)
             let gradInput1 = Tensor.where(active, saved[2].neg() * grad, 0.0)
             let gradTarget = Tensor.where(active, difference.neg() * grad, 0.0)
             return [gradInput1, gradInput1.neg(), gradTarget]
