@@ -93,10 +93,11 @@ enum ActivationBackward {
         return grad.maskedFill(x.le(.double(lower)).logicalOr(x.ge(.double(upper))), 0)
     }
 
-    /// `hardswish_backward`: 0 below -3, grad (x/3 + 1/2) up to 3, grad above.
+    /// `hardswish_backward`: 0 up to -3, grad (x/3 + 1/2) strictly inside (-3, 3), grad from 3
+    /// on (PyTorch's choice at the two kinks).
     static func hardswish(_ grad: Tensor, _ x: Tensor) -> Tensor {
         guard GradMode.isEnabled else { return fused(grad, x, HardswishBackwardOp()) }
-        return Tensor.where(x.lt(-3), 0, Tensor.where(x.le(3), grad.mul(x.div(3).add(0.5)), grad))
+        return Tensor.where(x.le(-3), 0, Tensor.where(x.lt(3), grad.mul(x.div(3).add(0.5)), grad))
     }
 
     /// `hardsigmoid_backward`: grad / 6 strictly inside (-3, 3), zero outside.
@@ -215,7 +216,7 @@ struct HardtanhBackwardOp: BackwardOp {
 struct HardswishBackwardOp: BackwardOp {
     var name: String { "hardswish_backward" }
     @inline(__always) func apply<T: FloatElement>(_ g: T, _ x: T) -> T {
-        x < -3 ? 0 : (x <= 3 ? g * (x / 3 + T(fromDouble: 0.5)) : g)
+        x <= -3 ? 0 : (x < 3 ? g * (x / 3 + T(fromDouble: 0.5)) : g)
     }
 }
 

@@ -109,7 +109,9 @@ extension Tensor {
         return Autograd.record("PowBackward2", inputs: [exponent], output: out, saving: b == 0 ? [exponent, out] : [out]) {
             grad, saved in
             guard b == 0 else { return [grad.mul(saved[0].mul(.double(Foundation.log(b))))] }
-            return [grad.mul(Tensor.where(saved[0].ge(0), 0, saved[1].mul(.double(-Double.infinity))))]
+            // 0^e log 0 is -inf (or NaN) for e < 0 and has no derivative: a constant, so that
+            // double backward does not turn the masked branch into 0 * inf = NaN.
+            return [grad.mul(Tensor.where(saved[0].ge(0), 0, saved[1].detach().mul(.double(-Double.infinity))))]
         }
     }
 
