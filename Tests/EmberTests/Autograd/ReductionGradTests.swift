@@ -176,6 +176,24 @@ final class ReductionGradTests: XCTestCase {
         XCTAssertEqual(Tensor([4.0, 1, 3, 2], shape: [2, 2]).kthvalue(1, dim: 0).values.toArray(Double.self), [3, 1])
     }
 
+    func testZeroDimensionalInputs() {
+        let x = gradLeaf([1.25], [])
+        checkGradient([x]) { $0[0].sum(dim: 0, keepDim: true) }
+        checkGradient([x]) { $0[0].prod(dim: 0) }
+        checkGradient([x]) { $0[0].max(dim: 0).values }
+        checkGradient([x]) { $0[0].amin(dim: -1) }
+        checkGradient([x]) { $0[0].logsumexp(dim: 0) }
+        checkGradient([x]) { $0[0].softmax(dim: 0) }
+        checkGradient([x]) { $0[0].logSoftmax(dim: -1) }
+        checkGradient([x]) { $0[0].cumsum(dim: 0) }
+        checkGradient([x]) { $0[0].cumprod(dim: 0) }
+        checkGradient([x]) { $0[0].sort(dim: 0).values }
+        checkGradient([x]) { $0[0].topk(1, dim: 0).values }
+        checkGradient([x]) { $0[0].kthvalue(1, dim: 0).values }
+        checkGradient([x]) { $0[0].median(dim: 0).values }
+        checkGradient([x]) { $0[0].norm(p: 3) }
+    }
+
     func testSecondDerivatives() {
         let x = gradLeaf([2, 3], seed: 8)
         checkSecondGradient([x]) { $0[0].sum(dim: 1).mul($0[0].sum(dim: 1)) }
