@@ -7,8 +7,9 @@
 /// Swift numbers map to dtypes as PyTorch maps Python and NumPy scalars: `Int` → int64 (a
 /// Python int), `Double` → float64 (a Python float), `Float` → float32, `Bool` → bool, and
 /// fixed-width integers to their own dtype. Conform your own sample types to batch them with
-/// the default loader, or pass a `collate:` closure.
-public protocol Collatable {
+/// the default loader, or pass a `collate:` closure. Samples are made and batched on worker
+/// threads, hence `Sendable` (value types of `Sendable` parts are).
+public protocol Collatable: Sendable {
     /// What a batch of `Self` becomes.
     associatedtype Collated: Sendable
     /// Collates a non-empty list of samples.
