@@ -160,11 +160,11 @@ where State.Options == Options {
             newGroups[g].schedulerValues = values
         }
         var newStates: [ObjectIdentifier: (param: Tensor, state: State)] = [:]
-        for (index, saved) in stateDict.state {
+        for (index, saved) in stateDict.state.sorted(by: { $0.key < $1.key }) {
             // PyTorch keeps state of unknown indices untouched but never uses it; so do we not.
             guard let (param, g) = byIndex[index] else { continue }
             var tensors: [String: Tensor] = [:]
-            for (key, value) in saved {
+            for (key, value) in saved.sorted(by: { $0.key < $1.key }) {
                 if key == "step" {
                     guard value.count == 1 else {
                         throw OptimizerStateError.invalidValue(key: "step", detail: "expected one element, got shape \(value.shape)")
