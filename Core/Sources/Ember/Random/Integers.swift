@@ -1,8 +1,10 @@
 /// Random integers: `randint`, `random_(from, to)`, `randperm`.
 extension Tensor {
     /// Fills the tensor in place with integers drawn uniformly from [low, high)
-    /// (`tensor.random_(low, high)`). Like PyTorch, a range below 2³² takes one 32-bit
-    /// word per element and a wider range one 64-bit draw, reduced modulo the range.
+    /// (`tensor.random_(low, high)`). Like PyTorch, a narrow range takes one 32-bit word per
+    /// element and a wide one a 64-bit draw, reduced modulo the range: wide means from 2²⁸ on
+    /// for int64, int32 and float64 (PyTorch avoids the modulo bias of 32-bit draws there),
+    /// from 2³² on for float32 and bfloat16.
     @discardableResult
     public func random_(_ low: Int64, _ high: Int64, generator: Generator? = nil) -> Tensor {
         precondition(dtype != .bool || (low >= 0 && high <= 2), "random_: from and to must be in [0, 2] for bool, got [\(low), \(high))")
@@ -13,9 +15,13 @@ extension Tensor {
             let t: Tensor, gen: Generator, range: UInt64, low: Int64
             func visit<T: TensorElement>(_: T.Type) {
                 let (range, low, gen) = (range, low, gen)
-                // PyTorch takes 64-bit draws for wide ranges only for int64, float, double, bfloat16.
-                let wideCapable = [DType.int64, .float32, .float64, .bfloat16].contains(T.dtype)
-                if wideCapable && range >= 1 << 32 {
+                let wide: Bool
+                switch T.dtype {
+                case .int64, .int32, .float64: wide = range >= 1 << 28
+                case .float32, .bfloat16: wide = range >= 1 << 32
+                default: wide = false
+                }
+                if wide {
                     t.fillSerially(T.self) { T(fromInt64: Int64(bitPattern: gen.random64() % range &+ UInt64(bitPattern: low))) }
                 } else {
                     t.fillSerially(T.self) { T(fromInt64: Int64(bitPattern: UInt64(gen.random32()) % range &+ UInt64(bitPattern: low))) }
