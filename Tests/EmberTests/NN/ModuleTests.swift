@@ -35,6 +35,24 @@ private final class Declared: Module {
     }
 }
 
+/// Children behind existential declared types, which the layout resolves at run time.
+private final class Existentials: Module {
+    let one: any UnaryLayer
+    let maybe: (any UnaryLayer)?
+    let many: [any UnaryLayer]
+    let scales: [Double]
+    let anything: Any
+
+    override init() {
+        one = Linear(inFeatures: 1, outFeatures: 1)
+        maybe = nil
+        many = [ReLU(), Linear(inFeatures: 1, outFeatures: 2, bias: false)]
+        scales = [1, 2]
+        anything = LayerNorm(3)
+        super.init()
+    }
+}
+
 final class ModuleTests: XCTestCase {
     // MARK: Reflection and traversal
 
@@ -60,6 +78,17 @@ final class ModuleTests: XCTestCase {
         XCTAssertEqual(Module.propertyKey("_qkvProj"), "qkv_proj")
     }
 
+    func testFieldLayoutAgreesWithMirror() {
+        for module in [Declared(), Existentials(), Sequential(Linear(inFeatures: 1, outFeatures: 1)), BatchNorm2d(numFeatures: 2)] as [Module] {
+            let fast = module.reflectedEntries(), mirror = module.mirrorEntries()
+            XCTAssertEqual(fast.parameters.map(\.name), mirror.parameters.map(\.name), module.typeName)
+            XCTAssertEqual(fast.buffers.map(\.name), mirror.buffers.map(\.name), module.typeName)
+            XCTAssertEqual(fast.children.map(\.name), mirror.children.map(\.name), module.typeName)
+            XCTAssertTrue(zip(fast.children, mirror.children).allSatisfy { $0.module === $1.module }, module.typeName)
+        }
+        XCTAssertEqual(Existentials().stateDict().keys, ["one.weight", "one.bias", "many.1.weight", "anything.weight", "anything.bias"])
+    }
+
     func testParametersRequireGradAndAreLeaves() {
         let module = Declared()
         XCTAssertTrue(module.namedParameters().allSatisfy { $0.tensor.requiresGrad && $0.tensor.isLeaf })
@@ -80,6 +109,16 @@ final class ModuleTests: XCTestCase {
         XCTAssertEqual(model.parameters().count, 2)
         XCTAssertEqual(model.numParameters, 12)
         XCTAssertEqual(model.stateDict().keys, ["0.weight", "0.bias", "1.weight"])
+        model.to(.float64)
+        XCTAssertTrue(a.weight.isSameTensor(b.weight), "to(dtype) keeps tied weights tied")
+
+        // A module shared under two names is stored under both and loads from both.
+        let shared = Linear(inFeatures: 2, outFeatures: 2)
+        let twice = Sequential(shared, shared)
+        XCTAssertEqual(twice.stateDict().keys, ["0.weight", "0.bias", "1.weight", "1.bias"])
+        XCTAssertEqual(twice.parameters().count, 2)
+        XCTAssertNoThrow(try twice.loadStateDict(twice.stateDict()))
+        XCTAssertEqual(b.weight.dtype, .float64)
     }
 
     func testContainersUsePyTorchKeys() {

@@ -94,74 +94,14 @@ open class Module: CustomStringConvertible {
         return Set(entries.parameters.map(\.name) + entries.buffers.map(\.name) + entries.children.map(\.name))
     }
 
-    // MARK: Reflection
-
-    struct Entries {
-        var parameters: [(name: String, slot: TensorSlot)] = []
-        var buffers: [(name: String, slot: BufferSlot)] = []
-        var children: [(name: String, module: Module)] = []
-    }
-
-    /// The wrappers and submodules among the stored properties of the subclasses, superclass
-    /// properties first.
-    private func reflectedEntries() -> Entries {
-        var mirrors: [Mirror] = []
-        var next: Mirror? = Mirror(reflecting: self)
-        while let mirror = next, mirror.subjectType != Module.self {
-            mirrors.append(mirror)
-            next = mirror.superclassMirror
-        }
-        var entries = Entries()
-        for mirror in mirrors.reversed() {
-            for case (let label?, let value) in mirror.children where !label.hasPrefix("$") {
-                if let slot = value as? BufferSlot {
-                    entries.buffers.append((slot.key ?? Self.propertyKey(label), slot))
-                } else if let slot = value as? TensorSlot {
-                    entries.parameters.append((slot.key ?? Self.propertyKey(label), slot))
-                } else if let slot = value as? ChildSlot {
-                    if let child = slot.anyValue {
-                        Self.appendModules(in: child, name: slot.key ?? Self.propertyKey(label), to: &entries.children)
-                    }
-                } else {
-                    Self.appendModules(in: value, name: Self.propertyKey(label), to: &entries.children)
-                }
-            }
-        }
-        return entries
-    }
-
-    private static func appendModules(in value: Any, name: String, to children: inout [(name: String, module: Module)]) {
-        if let module = value as? Module {
-            children.append((name, module))
-        } else if let list = value as? [Module] {
-            for (index, module) in list.enumerated() { children.append(("\(name).\(index)", module)) }
-        }
-    }
-
-    /// The state-dict key of a stored property: the wrapper's underscore dropped, camelCase to
-    /// snake_case (`runningMean` → `running_mean`, `weightHhL0` → `weight_hh_l0`).
-    static func propertyKey(_ label: String) -> String {
-        let name = label.hasPrefix("_") ? label.dropFirst() : Substring(label)
-        var key = ""
-        for character in name {
-            if character.isUppercase {
-                if !key.isEmpty && !key.hasSuffix("_") { key.append("_") }
-                key += character.lowercased()
-            } else {
-                key.append(character)
-            }
-        }
-        return key
-    }
-
     /// Own parameter slots (reflected, then registered), including absent ones.
-    func ownParameterSlots() -> [(name: String, slot: TensorSlot)] {
-        reflectedEntries().parameters + registeredParameters.map { ($0.name, $0.slot as TensorSlot) }
+    func ownParameterSlots() -> [(name: String, slot: _TensorSlot)] {
+        reflectedEntries().parameters + registeredParameters.map { ($0.name, $0.slot as _TensorSlot) }
     }
 
     /// Own buffer slots (reflected, then registered), including absent ones.
-    func ownBufferSlots() -> [(name: String, slot: BufferSlot)] {
-        reflectedEntries().buffers + registeredBuffers.map { ($0.name, $0.slot as BufferSlot) }
+    func ownBufferSlots() -> [(name: String, slot: _TensorSlot)] {
+        reflectedEntries().buffers + registeredBuffers.map { ($0.name, $0.slot as _TensorSlot) }
     }
 
     // MARK: Traversal
@@ -169,8 +109,13 @@ open class Module: CustomStringConvertible {
     /// Direct submodules with their names (`named_children()`).
     public func namedChildren() -> [(name: String, module: Module)] {
         var seen = Set<ObjectIdentifier>()
-        let all = reflectedEntries().children + registeredModules.compactMap { entry in entry.module.map { (entry.name, $0) } }
-        return all.filter { seen.insert(ObjectIdentifier($0.module)).inserted }
+        return allNamedChildren().filter { seen.insert(ObjectIdentifier($0.module)).inserted }
+    }
+
+    /// Every child entry, a module held under two names listed twice (PyTorch's `_modules`):
+    /// what state dicts and printing walk.
+    func allNamedChildren() -> [(name: String, module: Module)] {
+        reflectedEntries().children + registeredModules.compactMap { entry in entry.module.map { (entry.name, $0) } }
     }
 
     /// Direct submodules (`children()`).
@@ -316,21 +261,30 @@ open class Module: CustomStringConvertible {
     /// boolean tensors keep theirs. Returns self.
     ///
     /// A tensor's dtype is fixed, so converted parameters are new tensors (with converted
-    /// gradients, and the same `requiresGrad`): build optimizers after converting.
+    /// gradients, and the same `requiresGrad`): build optimizers after converting. A tensor
+    /// shared by several modules (tied weights) stays shared.
     @discardableResult
     public func to(_ dtype: DType) -> Self {
         precondition(dtype.isFloatingPoint, "nn.Module.to only accepts floating point dtypes, but got desired dtype=\(dtype)")
+        var converted: [ObjectIdentifier: Tensor] = [:]
+        func convert(_ old: Tensor, parameter: Bool) -> Tensor {
+            if let done = converted[ObjectIdentifier(old.impl)] { return done }
+            let new = withNoGrad { old.to(dtype) }
+            if parameter {
+                if old.requiresGrad { new.requiresGrad_() }
+                if let grad = old.grad { new.grad = withNoGrad { grad.to(dtype) } }
+            }
+            converted[ObjectIdentifier(old.impl)] = new
+            return new
+        }
         for module in modules() {
             for (_, slot) in module.ownParameterSlots() {
                 guard let old = slot.storedTensor, old.dtype.isFloatingPoint, old.dtype != dtype else { continue }
-                let converted = withNoGrad { old.to(dtype) }
-                if old.requiresGrad { converted.requiresGrad_() }
-                if let grad = old.grad { converted.grad = withNoGrad { grad.to(dtype) } }
-                slot.storedTensor = converted
+                slot.storedTensor = convert(old, parameter: true)
             }
             for (_, slot) in module.ownBufferSlots() {
                 guard let old = slot.storedTensor, old.dtype.isFloatingPoint, old.dtype != dtype else { continue }
-                slot.storedTensor = withNoGrad { old.to(dtype) }
+                slot.storedTensor = convert(old, parameter: false)
             }
         }
         return self
@@ -367,7 +321,7 @@ open class Module: CustomStringConvertible {
     /// `Sequential(\n  (0): Linear(in_features=4, out_features=3, bias=True)\n)`.
     public var description: String {
         var lines = extraRepr.isEmpty ? [] : extraRepr.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        let children = namedChildren()
+        let children = allNamedChildren()
         for (name, child) in children {
             lines.append("(\(name)): " + child.description.replacingOccurrences(of: "\n", with: "\n  "))
         }

@@ -111,14 +111,20 @@ extension Module {
     /// them in place edits the module.
     public func stateDict(prefix: String = "") -> StateDict {
         var result = StateDict()
+        // A module shared under two names appears under both, as in PyTorch; only a cycle
+        // (a module holding one of its ancestors) is cut.
+        var ancestors: [ObjectIdentifier] = []
         func visit(_ module: Module, _ prefix: String) {
+            guard !ancestors.contains(ObjectIdentifier(module)) else { return }
+            ancestors.append(ObjectIdentifier(module))
+            defer { ancestors.removeLast() }
             for (name, slot) in module.ownParameterSlots() {
                 if let tensor = slot.storedTensor { result[prefix + name] = tensor.detach() }
             }
             for (name, slot) in module.ownBufferSlots() where slot.persistent {
                 if let tensor = slot.storedTensor { result[prefix + name] = tensor.detach() }
             }
-            for (name, child) in module.namedChildren() { visit(child, prefix + name + ".") }
+            for (name, child) in module.allNamedChildren() { visit(child, prefix + name + ".") }
         }
         visit(self, prefix)
         return result
@@ -148,10 +154,12 @@ extension Module {
         var mismatches: [StateDictError.SizeMismatch] = []
         var consumed = Set<String>()
         var copies: [(target: Tensor, source: Tensor)] = []
-        var visited = Set<ObjectIdentifier>()
+        var ancestors: [ObjectIdentifier] = []
 
         func visit(_ module: Module, _ prefix: String) {
-            guard visited.insert(ObjectIdentifier(module)).inserted else { return }
+            guard !ancestors.contains(ObjectIdentifier(module)) else { return }
+            ancestors.append(ObjectIdentifier(module))
+            defer { ancestors.removeLast() }
             module.willLoadStateDict(&available, prefix: prefix)
             var slots: [(String, Tensor)] = module.ownParameterSlots().compactMap { entry in entry.slot.storedTensor.map { (entry.name, $0) } }
             slots += module.ownBufferSlots().compactMap { entry in
@@ -170,7 +178,7 @@ extension Module {
                     copies.append((target, source))
                 }
             }
-            for (name, child) in module.namedChildren() { visit(child, prefix + name + ".") }
+            for (name, child) in module.allNamedChildren() { visit(child, prefix + name + ".") }
         }
         visit(self, "")
 

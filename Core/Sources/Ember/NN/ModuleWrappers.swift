@@ -34,11 +34,23 @@ extension Optional: _TensorSlotValue where Wrapped == Tensor {
     public var _slotTensor: Tensor? { self }
 }
 
-/// What reflection sees of a tensor wrapper, whatever its generic argument.
-protocol TensorSlot: AnyObject {
-    var key: String? { get }
+/// The part of `@Parameter` and `@Buffer` that `Module` reads: a class base, so that the
+/// module's reflection reaches every wrapper through one cheap cast. Implementation detail.
+public class _TensorSlot {
+    /// The state-dict key, or nil to derive it from the property name.
+    public let key: String?
+    let isBuffer: Bool
+    /// Whether a buffer is part of the state dict (always true for parameters).
+    let persistent: Bool
     /// The tensor as stored, read and written without the wrapper's assignment rules.
-    var storedTensor: Tensor? { get set }
+    var storedTensor: Tensor?
+
+    init(key: String?, isBuffer: Bool, persistent: Bool, tensor: Tensor?) {
+        self.key = key
+        self.isBuffer = isBuffer
+        self.persistent = persistent
+        storedTensor = tensor
+    }
 }
 
 /// Declares a learnable tensor of a module (`nn.Parameter`): `@Parameter var weight: Tensor`,
@@ -49,23 +61,21 @@ protocol TensorSlot: AnyObject {
 /// so the parameter is always a leaf, as `nn.Parameter(t)` is). The key is the property name
 /// in snake_case unless `key` is given.
 @propertyWrapper
-public final class Parameter<Value: _TensorSlotValue>: TensorSlot {
-    /// The state-dict key, or nil to derive it from the property name.
-    public let key: String?
+public final class Parameter<Value: _TensorSlotValue>: _TensorSlot {
     /// Whether assigned floating tensors are marked as requiring grad.
     public let requiresGrad: Bool
-    var storedTensor: Tensor?
 
     public init(wrappedValue: Value, key: String? = nil, requiresGrad: Bool = true) {
-        self.key = key
         self.requiresGrad = requiresGrad
-        storedTensor = Self.prepare(wrappedValue._slotTensor, requiresGrad: requiresGrad)
+        super.init(
+            key: key, isBuffer: false, persistent: true,
+            tensor: Self.prepare(wrappedValue._slotTensor, requiresGrad: requiresGrad))
     }
 
     /// An empty wrapper, assigned later (after `super.init()`).
     public init(key: String? = nil, requiresGrad: Bool = true) {
-        self.key = key
         self.requiresGrad = requiresGrad
+        super.init(key: key, isBuffer: false, persistent: true, tensor: nil)
     }
 
     public var wrappedValue: Value {
@@ -82,30 +92,17 @@ public final class Parameter<Value: _TensorSlotValue>: TensorSlot {
     }
 }
 
-/// What reflection sees of a `@Buffer`.
-protocol BufferSlot: TensorSlot {
-    var persistent: Bool { get }
-}
-
 /// Declares a tensor of a module's state that is not learned (`register_buffer`): running
 /// statistics, masks, position tables. `persistent: false` keeps it out of the state dict.
 @propertyWrapper
-public final class Buffer<Value: _TensorSlotValue>: BufferSlot {
-    public let key: String?
-    /// Whether the buffer is part of the state dict.
-    public let persistent: Bool
-    var storedTensor: Tensor?
-
+public final class Buffer<Value: _TensorSlotValue>: _TensorSlot {
     public init(wrappedValue: Value, key: String? = nil, persistent: Bool = true) {
-        self.key = key
-        self.persistent = persistent
-        storedTensor = wrappedValue._slotTensor
+        super.init(key: key, isBuffer: true, persistent: persistent, tensor: wrappedValue._slotTensor)
     }
 
     /// An empty wrapper, assigned later (after `super.init()`).
     public init(key: String? = nil, persistent: Bool = true) {
-        self.key = key
-        self.persistent = persistent
+        super.init(key: key, isBuffer: true, persistent: persistent, tensor: nil)
     }
 
     public var wrappedValue: Value {
@@ -114,28 +111,32 @@ public final class Buffer<Value: _TensorSlotValue>: BufferSlot {
     }
 }
 
-/// What reflection sees of a `@Child`.
-protocol ChildSlot: AnyObject {
-    var key: String? { get }
-    var anyValue: Any? { get }
+/// The part of `@Child` that `Module` reads. Implementation detail.
+public class _ChildSlot {
+    /// The state-dict key, or nil to derive it from the property name.
+    public let key: String?
+
+    init(key: String?) { self.key = key }
+
+    /// The wrapped value (a module, an optional module or an array of modules), if assigned.
+    var anyValue: Any? { nil }
 }
 
 /// Declares a submodule under an explicit key: `@Child(key: "self") var attention: BertSelfAttention`.
 /// Plain stored properties holding a `Module`, `Module?` or `[Module]` are children without it;
 /// the wrapper is only needed when the key is not the property name in snake_case.
 @propertyWrapper
-public final class Child<Value>: ChildSlot {
-    public let key: String?
+public final class Child<Value>: _ChildSlot {
     var value: Value?
 
     public init(wrappedValue: Value, key: String? = nil) {
-        self.key = key
         value = wrappedValue
+        super.init(key: key)
     }
 
     /// An empty wrapper, assigned later (after `super.init()`).
-    public init(key: String? = nil) {
-        self.key = key
+    public override init(key: String? = nil) {
+        super.init(key: key)
     }
 
     public var wrappedValue: Value {
@@ -146,5 +147,5 @@ public final class Child<Value>: ChildSlot {
         set { value = newValue }
     }
 
-    var anyValue: Any? { value.map { $0 as Any } }
+    override var anyValue: Any? { value.map { $0 as Any } }
 }

@@ -7,6 +7,13 @@ extension Functional {
         precondition(
             input.dim >= 1 && input.shape[input.dim - 1] == weight.shape[weight.dim - 1],
             "linear: mat1 and mat2 shapes cannot be multiplied (input \(input.shape), weight \(weight.shape))")
+        // As PyTorch: with a bias, a matrix (or a contiguous batch folded into one) goes through
+        // addmm, which adds the bias inside the GEMM instead of in a second pass.
+        if let bias, weight.dim == 2, input.dim == 2 || (input.dim > 2 && input.isContiguous) {
+            let rows = input.dim == 2 ? input : input.reshape([-1, weight.shape[1]])
+            let out = bias.addmm(rows, weight.t())
+            return input.dim == 2 ? out : out.reshape(Array(input.shape.dropLast()) + [weight.shape[0]])
+        }
         let product = input.matmul(weight.dim == 2 ? weight.t() : weight)
         guard let bias else { return product }
         return product + bias
