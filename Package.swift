@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "EmberHub", targets: ["EmberHub"]),
         .executable(name: "ember-hub", targets: ["ember-hub"]),
         .executable(name: "ember-tour", targets: ["EmberTour"]),
+        .executable(name: "ember-digits", targets: ["EmberDigits"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -76,6 +77,7 @@ let package = Package(
 
         // MARK: Demos and benchmarks
         .executableTarget(name: "EmberTour", dependencies: ["Ember"], path: "Demos/Tour"),
+        .executableTarget(name: "EmberDigits", dependencies: ["Ember"], path: "Demos/Digits"),
         .executableTarget(name: "EmberBenchmarks", dependencies: ["Ember", "EmberVision", "EmberAudio", "EmberText", "EmberHub"], path: "Benchmarks/Swift"),
 
         // MARK: Tests (one per library)
