@@ -54,4 +54,13 @@ final class TrainingCurveTests: XCTestCase {
         let curve = try losses(model, prefix: "mlp", optimizer: { SGD($0.parameters(), lr: 0.05, momentum: 0.9) }, flatten: true)
         assertFollows(curve, try fixture().tensor("mlp_losses"))
     }
+
+    func testSmallCNNWithAdamFollowsPyTorch() throws {
+        let model = Sequential(
+            Conv2d(inChannels: 1, outChannels: 8, kernelSize: 3, padding: 1), ReLU(), MaxPool2d(kernelSize: 2),
+            Conv2d(inChannels: 8, outChannels: 16, kernelSize: 3, padding: 1), ReLU(), MaxPool2d(kernelSize: 2),
+            Flatten(), Linear(inFeatures: 64, outFeatures: 32), ReLU(), Linear(inFeatures: 32, outFeatures: 10))
+        let curve = try losses(model, prefix: "cnn", optimizer: { Adam($0.parameters(), lr: 1e-2) }, flatten: false)
+        assertFollows(curve, try fixture().tensor("cnn_losses"))
+    }
 }
