@@ -64,6 +64,21 @@ final class LayersGradcheckTests: XCTestCase {
         try gradcheck(inputs: [xb, w3, b3]) { Functional.instanceNorm($0[0], weight: $0[1], bias: $0[2]) }
     }
 
+    /// Second derivatives (what a gradient penalty needs) flow through the composed forms.
+    func testNormalizationSecondDerivatives() throws {
+        let x = random([2, 3], seed: 18, scale: 1.5), w = random([3], seed: 19, shift: 1), b = random([3], seed: 20)
+        try gradgradcheck(inputs: [x, w, b], generator: Generator(seed: 1)) {
+            [Functional.layerNorm($0[0], normalizedShape: [3], weight: $0[1], bias: $0[2])]
+        }
+        let xb = random([3, 2], seed: 21), wb = random([2], seed: 22, shift: 1)
+        try gradgradcheck(inputs: [xb, wb], generator: Generator(seed: 2)) {
+            [Functional.batchNorm($0[0], runningMean: nil, runningVar: nil, weight: $0[1], training: true)]
+        }
+        try gradgradcheck(inputs: [x, w], generator: Generator(seed: 3)) {
+            [Functional.rmsNorm($0[0], normalizedShape: [3], weight: $0[1])]
+        }
+    }
+
     func testActivations() throws {
         let x = spread([2, 6])
         let functions: [(String, (Tensor) -> Tensor)] = [
