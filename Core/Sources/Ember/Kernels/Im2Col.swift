@@ -88,28 +88,92 @@ struct ConvGeometry: Equatable, Sendable {
 /// `p` (flattened `(od, oh, ow)`), the input element that kernel tap `(a, b, e)` of channel `c`
 /// meets at `p`, or 0 where the tap falls into the padding. A column range `[p0, p0 + pn)`
 /// can be materialised on its own, so products run over cache-sized tiles of positions.
+///
+/// A column range splits into runs that each lie in one output row; the split is the same
+/// for every row of the matrix, so it is computed once per call and the per-row work is a
+/// zero-fill, a copy (contiguous when the width stride is 1) and a zero-fill per run.
 enum Im2Col {
+    /// A stretch of columns within one output row.
+    private struct Run {
+        /// Column offset within the block.
+        let j: Int
+        let length: Int
+        /// Output column of the run's first element.
+        let ow: Int
+        /// Input depth and height of the run's row for kernel tap (0, 0) (add `a·dd`, `b·dh`).
+        let id0: Int
+        let ih0: Int
+    }
+
+    private static func runs(_ g: ConvGeometry, p0: Int, pn: Int) -> [Run] {
+        let (OH, OW) = (g.outSize[1], g.outSize[2])
+        var result: [Run] = []
+        result.reserveCapacity(pn / Swift.max(OW, 1) + 2)
+        var (od, rest) = p0.quotientAndRemainder(dividingBy: Swift.max(OH * OW, 1))
+        var (oh, ow) = rest.quotientAndRemainder(dividingBy: Swift.max(OW, 1))
+        var j = 0
+        while j < pn {
+            let length = Swift.min(OW - ow, pn - j)
+            result.append(
+                Run(j: j, length: length, ow: ow, id0: od * g.stride[0] - g.padBefore[0], ih0: oh * g.stride[1] - g.padBefore[1]))
+            j += length
+            ow = 0
+            oh += 1
+            if oh == OH {
+                oh = 0
+                od += 1
+            }
+        }
+        return result
+    }
+
     /// Writes rows `0..<channels·kernelCount` for columns `p0..<p0+pn` into `cols` (row-major,
     /// leading dimension `ldc`). `src` points at channel 0 of the channels to expand.
     static func expand<T: FloatElement>(
         _ src: UnsafePointer<T>, channels: Int, _ g: ConvGeometry, p0: Int, pn: Int,
         into cols: UnsafeMutablePointer<T>, ldc: Int
     ) {
-        walk(channels: channels, g, p0: p0, pn: pn) { row, plane, j, run, inRow, lo, hi, iw0, sw in
-            let dst = cols + row * ldc + j
-            guard let inRow else {
-                for t in 0..<run { dst[t] = 0 }
-                return
+        if pn <= 0 { return }
+        let runs = runs(g, p0: p0, pn: pn)
+        let (D, H, W) = (g.inSize[0], g.inSize[1], g.inSize[2])
+        let (kd, kh, kw) = (g.kernel[0], g.kernel[1], g.kernel[2])
+        let sw = g.stride[2], pw = g.padBefore[2]
+        let (dd, dh, dw) = (g.dilation[0], g.dilation[1], g.dilation[2])
+        runs.withUnsafeBufferPointer { runs in
+            var dst = cols
+            for c in 0..<channels {
+                let plane = src + c * D * H * W
+                for a in 0..<kd {
+                    for b in 0..<kh {
+                        for e in 0..<kw {
+                            // Input column of output column ow is ow·sw + off; valid for ow in [first, end).
+                            let off = e * dw - pw
+                            let first = off >= 0 ? 0 : (-off + sw - 1) / sw
+                            let end = W - off <= 0 ? 0 : (W - off - 1) / sw + 1
+                            for run in runs {
+                                let out = dst + run.j
+                                let (id, ih) = (run.id0 + a * dd, run.ih0 + b * dh)
+                                let n = run.length
+                                if id < 0 || id >= D || ih < 0 || ih >= H {
+                                    for t in 0..<n { out[t] = 0 }
+                                    continue
+                                }
+                                let lo = Swift.min(Swift.max(first - run.ow, 0), n)
+                                let hi = Swift.max(Swift.min(end - run.ow, n), lo)
+                                let row = plane + (id * H + ih) * W + run.ow * sw + off
+                                for t in 0..<lo { out[t] = 0 }
+                                if sw == 1 {
+                                    for t in lo..<hi { out[t] = row[t] }
+                                } else {
+                                    for t in lo..<hi { out[t] = row[t * sw] }
+                                }
+                                for t in hi..<n { out[t] = 0 }
+                            }
+                            dst += ldc
+                        }
+                    }
+                }
             }
-            let srcRow = src + plane + inRow
-            for t in 0..<lo { dst[t] = 0 }
-            if sw == 1 {
-                let s = srcRow + iw0
-                for t in lo..<hi { dst[t] = s[t] }
-            } else {
-                for t in lo..<hi { dst[t] = srcRow[iw0 + t * sw] }
-            }
-            for t in hi..<run { dst[t] = 0 }
         }
     }
 
@@ -120,67 +184,38 @@ enum Im2Col {
         _ cols: UnsafePointer<T>, ldc: Int, channels: Int, _ g: ConvGeometry, p0: Int, pn: Int,
         into dst: UnsafeMutablePointer<T>
     ) {
-        walk(channels: channels, g, p0: p0, pn: pn) { row, plane, j, run, inRow, lo, hi, iw0, sw in
-            guard let inRow, lo < hi else { return }
-            let src = cols + row * ldc + j
-            let dstRow = dst + plane + inRow
-            if sw == 1 {
-                let d = dstRow + iw0
-                for t in lo..<hi { d[t] += src[t] }
-            } else {
-                for t in lo..<hi { dstRow[iw0 + t * sw] += src[t] }
-            }
-        }
-    }
-
-    /// Visits every (row, run of output positions within one output row) of the column block.
-    /// The visitor gets: row index, offset of the channel plane, column offset `j` within the
-    /// block, run length, offset of the input row (nil when the tap's depth/height lands in
-    /// padding), the valid range `lo..<hi` of the run, the input column of run element 0
-    /// (`iw0`, may be negative), and the width stride.
-    @inline(__always)
-    private static func walk(
-        channels: Int, _ g: ConvGeometry, p0: Int, pn: Int,
-        _ visit: (_ row: Int, _ plane: Int, _ j: Int, _ run: Int, _ inRow: Int?, _ lo: Int, _ hi: Int, _ iw0: Int, _ sw: Int) -> Void
-    ) {
-        let (D, H, W) = (g.inSize[0], g.inSize[1], g.inSize[2])
-        let (OH, OW) = (g.outSize[1], g.outSize[2])
-        let (kd, kh, kw) = (g.kernel[0], g.kernel[1], g.kernel[2])
-        let (sd, sh, sw) = (g.stride[0], g.stride[1], g.stride[2])
-        let (pd, ph, pw) = (g.padBefore[0], g.padBefore[1], g.padBefore[2])
-        let (dd, dh, dw) = (g.dilation[0], g.dilation[1], g.dilation[2])
         if pn <= 0 { return }
-        var row = 0
-        for c in 0..<channels {
-            let plane = c * D * H * W
-            for a in 0..<kd {
-                for b in 0..<kh {
-                    for e in 0..<kw {
-                        // Input column of output column ow is ow·sw + off; valid for ow in
-                        // [first, end).
-                        let off = e * dw - pw
-                        let first = off >= 0 ? 0 : (-off + sw - 1) / sw
-                        let end = W - off <= 0 ? 0 : (W - off - 1) / sw + 1
-                        var (od, rest) = p0.quotientAndRemainder(dividingBy: OH * OW)
-                        var (oh, ow) = rest.quotientAndRemainder(dividingBy: OW)
-                        var j = 0
-                        while j < pn {
-                            let run = Swift.min(OW - ow, pn - j)
-                            let id = od * sd - pd + a * dd
-                            let ih = oh * sh - ph + b * dh
-                            let inside = id >= 0 && id < D && ih >= 0 && ih < H
-                            let lo = Swift.min(Swift.max(first - ow, 0), run)
-                            let hi = Swift.max(Swift.min(end - ow, run), lo)
-                            visit(row, plane, j, run, inside ? (id * H + ih) * W : nil, lo, hi, ow * sw + off, sw)
-                            j += run
-                            ow = 0
-                            oh += 1
-                            if oh == OH {
-                                oh = 0
-                                od += 1
+        let runs = runs(g, p0: p0, pn: pn)
+        let (D, H, W) = (g.inSize[0], g.inSize[1], g.inSize[2])
+        let (kd, kh, kw) = (g.kernel[0], g.kernel[1], g.kernel[2])
+        let sw = g.stride[2], pw = g.padBefore[2]
+        let (dd, dh, dw) = (g.dilation[0], g.dilation[1], g.dilation[2])
+        runs.withUnsafeBufferPointer { runs in
+            var src = cols
+            for c in 0..<channels {
+                let plane = dst + c * D * H * W
+                for a in 0..<kd {
+                    for b in 0..<kh {
+                        for e in 0..<kw {
+                            let off = e * dw - pw
+                            let first = off >= 0 ? 0 : (-off + sw - 1) / sw
+                            let end = W - off <= 0 ? 0 : (W - off - 1) / sw + 1
+                            for run in runs {
+                                let (id, ih) = (run.id0 + a * dd, run.ih0 + b * dh)
+                                if id < 0 || id >= D || ih < 0 || ih >= H { continue }
+                                let n = run.length
+                                let lo = Swift.min(Swift.max(first - run.ow, 0), n)
+                                let hi = Swift.max(Swift.min(end - run.ow, n), lo)
+                                let values = src + run.j
+                                let row = plane + (id * H + ih) * W + run.ow * sw + off
+                                if sw == 1 {
+                                    for t in lo..<hi { row[t] += values[t] }
+                                } else {
+                                    for t in lo..<hi { row[t * sw] += values[t] }
+                                }
                             }
+                            src += ldc
                         }
-                        row += 1
                     }
                 }
             }

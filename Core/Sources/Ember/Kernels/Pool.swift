@@ -75,34 +75,19 @@ struct PoolWindows: Sendable {
 }
 
 enum PoolKernels {
-    /// Visits output `o` of every plane's windows with the window's axis ranges.
-    @inline(__always)
-    private static func forEachWindow(
-        _ w: PoolWindows, _ body: (_ o: Int, _ d: PoolAxisWindow, _ h: PoolAxisWindow, _ x: PoolAxisWindow) -> Void
-    ) {
-        let (ad, ah, aw) = (w.axes[0], w.axes[1], w.axes[2])
-        var o = 0
-        for od in 0..<ad.outSize {
-            let d = PoolAxisWindow(start: ad.start[od], count: ad.count[od], step: ad.step, divisor: ad.divisor[od])
-            for oh in 0..<ah.outSize {
-                let h = PoolAxisWindow(start: ah.start[oh], count: ah.count[oh], step: ah.step, divisor: ah.divisor[oh])
-                for ow in 0..<aw.outSize {
-                    let x = PoolAxisWindow(start: aw.start[ow], count: aw.count[ow], step: aw.step, divisor: aw.divisor[ow])
-                    body(o, d, h, x)
-                    o += 1
-                }
-            }
-        }
-    }
-
     /// Planes per task so that a task has at least `elementwiseGrain` elements of work.
     private static func grain(_ w: PoolWindows) -> Int { Swift.max(1, elementwiseGrain / Swift.max(w.inPlane + w.outPlane, 1)) }
 
     /// Max over each window of `planes` contiguous planes: values, and the flat index of the
     /// maximum within its plane. NaN wins (and a later NaN replaces an earlier one), as in
-    /// PyTorch.
-    static func max<T: FloatElement>(_ x: UnsafePointer<T>, planes: Int, _ w: PoolWindows, values: UnsafeMutablePointer<T>, indices: UnsafeMutablePointer<Int64>) {
-        let (H, W) = (w.axes[1].inSize, w.axes[2].inSize)
+    /// PyTorch; a window of -∞ reports its first element.
+    static func max<T: FloatElement>(
+        _ x: UnsafePointer<T>, planes: Int, _ w: PoolWindows, values: UnsafeMutablePointer<T>,
+        indices: UnsafeMutablePointer<Int64>
+    ) {
+        let (ad, ah, aw) = (w.axes[0], w.axes[1], w.axes[2])
+        let (H, W) = (ah.inSize, aw.inSize)
+        let (sd, sh, sw) = (ad.step, ah.step, aw.step)
         let (inPlane, outPlane) = (w.inPlane, w.outPlane)
         let (px, pv, pi) = (UInt(bitPattern: x), UInt(bitPattern: values), UInt(bitPattern: indices))
         parallelFor(planes, grain: grain(w)) { range in
@@ -110,25 +95,32 @@ enum PoolKernels {
                 let src = UnsafePointer<T>(bitPattern: px)! + p * inPlane
                 let vals = UnsafeMutablePointer<T>(bitPattern: pv)! + p * outPlane
                 let idx = UnsafeMutablePointer<Int64>(bitPattern: pi)! + p * outPlane
-                forEachWindow(w) { o, d, h, x in
-                    var best = -T.infinity
-                    var bestIndex = (d.start * H + h.start) * W + x.start
-                    for i in 0..<d.count {
-                        let id = d.start + i * d.step
-                        for j in 0..<h.count {
-                            let row = (id * H + h.start + j * h.step) * W
-                            for k in 0..<x.count {
-                                let index = row + x.start + k * x.step
-                                let value = src[index]
-                                if value > best || value.isNaN {
-                                    best = value
-                                    bestIndex = index
+                var o = 0
+                for od in 0..<ad.outSize {
+                    let (d0, dn) = (ad.start[od], ad.count[od])
+                    for oh in 0..<ah.outSize {
+                        let (h0, hn) = (ah.start[oh], ah.count[oh])
+                        for ow in 0..<aw.outSize {
+                            let (w0, wn) = (aw.start[ow], aw.count[ow])
+                            var best = -T.infinity
+                            var bestIndex = (d0 * H + h0) * W + w0
+                            for i in 0..<dn {
+                                for j in 0..<hn {
+                                    let row = ((d0 + i * sd) * H + h0 + j * sh) * W + w0
+                                    for k in 0..<wn {
+                                        let value = src[row + k * sw]
+                                        if value > best || value.isNaN {
+                                            best = value
+                                            bestIndex = row + k * sw
+                                        }
+                                    }
                                 }
                             }
+                            vals[o] = best
+                            idx[o] = Int64(bestIndex)
+                            o += 1
                         }
                     }
-                    vals[o] = best
-                    idx[o] = Int64(bestIndex)
                 }
             }
         }
@@ -166,33 +158,41 @@ enum PoolKernels {
         }
     }
 
-    @inline(__always)
-    private static func divisor(_ w: PoolWindows, _ d: PoolAxisWindow, _ h: PoolAxisWindow, _ x: PoolAxisWindow) -> Int {
-        w.divisorOverride ?? d.divisor * h.divisor * x.divisor
-    }
-
-    /// Window sums divided by the divisor (0 for a window with no real element).
+    /// Window sums divided by the divisor (0 for a window with no real element). Average
+    /// windows have unit steps.
     static func average<T: FloatElement>(_ x: UnsafePointer<T>, planes: Int, _ w: PoolWindows, into out: UnsafeMutablePointer<T>) {
-        let (H, W) = (w.axes[1].inSize, w.axes[2].inSize)
+        let (ad, ah, aw) = (w.axes[0], w.axes[1], w.axes[2])
+        let (H, W) = (ah.inSize, aw.inSize)
         let (inPlane, outPlane) = (w.inPlane, w.outPlane)
+        let override = w.divisorOverride
         let (px, po) = (UInt(bitPattern: x), UInt(bitPattern: out))
         parallelFor(planes, grain: grain(w)) { range in
             for p in range {
                 let src = UnsafePointer<T>(bitPattern: px)! + p * inPlane
                 let dst = UnsafeMutablePointer<T>(bitPattern: po)! + p * outPlane
-                forEachWindow(w) { o, d, h, x in
-                    if d.count == 0 || h.count == 0 || x.count == 0 {
-                        dst[o] = 0
-                        return
-                    }
-                    var sum: T = 0
-                    for i in 0..<d.count {
-                        for j in 0..<h.count {
-                            let row = src + ((d.start + i) * H + h.start + j) * W + x.start
-                            for k in 0..<x.count { sum += row[k] }
+                var o = 0
+                for od in 0..<ad.outSize {
+                    let (d0, dn, dq) = (ad.start[od], ad.count[od], ad.divisor[od])
+                    for oh in 0..<ah.outSize {
+                        let (h0, hn, hq) = (ah.start[oh], ah.count[oh], ah.divisor[oh])
+                        for ow in 0..<aw.outSize {
+                            let (w0, wn, wq) = (aw.start[ow], aw.count[ow], aw.divisor[ow])
+                            if dn == 0 || hn == 0 || wn == 0 {
+                                dst[o] = 0
+                                o += 1
+                                continue
+                            }
+                            var sum: T = 0
+                            for i in 0..<dn {
+                                for j in 0..<hn {
+                                    let row = src + ((d0 + i) * H + h0 + j) * W + w0
+                                    for k in 0..<wn { sum += row[k] }
+                                }
+                            }
+                            dst[o] = sum / T(override ?? dq * hq * wq)
+                            o += 1
                         }
                     }
-                    dst[o] = sum / T(divisor(w, d, h, x))
                 }
             }
         }
@@ -201,32 +201,35 @@ enum PoolKernels {
     /// The adjoint of `average`: each output's gradient divided by its divisor, added to every
     /// element of its window, into zeroed planes.
     static func averageAdjoint<T: FloatElement>(_ grad: UnsafePointer<T>, planes: Int, _ w: PoolWindows, into out: UnsafeMutablePointer<T>) {
-        let (H, W) = (w.axes[1].inSize, w.axes[2].inSize)
+        let (ad, ah, aw) = (w.axes[0], w.axes[1], w.axes[2])
+        let (H, W) = (ah.inSize, aw.inSize)
         let (inPlane, outPlane) = (w.inPlane, w.outPlane)
+        let override = w.divisorOverride
         let (pg, po) = (UInt(bitPattern: grad), UInt(bitPattern: out))
         parallelFor(planes, grain: grain(w)) { range in
             for p in range {
                 let g = UnsafePointer<T>(bitPattern: pg)! + p * outPlane
                 let dst = UnsafeMutablePointer<T>(bitPattern: po)! + p * inPlane
-                forEachWindow(w) { o, d, h, x in
-                    if d.count == 0 || h.count == 0 || x.count == 0 { return }
-                    let delta = g[o] / T(divisor(w, d, h, x))
-                    for i in 0..<d.count {
-                        for j in 0..<h.count {
-                            let row = dst + ((d.start + i) * H + h.start + j) * W + x.start
-                            for k in 0..<x.count { row[k] += delta }
+                var o = 0
+                for od in 0..<ad.outSize {
+                    let (d0, dn, dq) = (ad.start[od], ad.count[od], ad.divisor[od])
+                    for oh in 0..<ah.outSize {
+                        let (h0, hn, hq) = (ah.start[oh], ah.count[oh], ah.divisor[oh])
+                        for ow in 0..<aw.outSize {
+                            let (w0, wn, wq) = (aw.start[ow], aw.count[ow], aw.divisor[ow])
+                            defer { o += 1 }
+                            if dn == 0 || hn == 0 || wn == 0 { continue }
+                            let delta = g[o] / T(override ?? dq * hq * wq)
+                            for i in 0..<dn {
+                                for j in 0..<hn {
+                                    let row = dst + ((d0 + i) * H + h0 + j) * W + w0
+                                    for k in 0..<wn { row[k] += delta }
+                                }
+                            }
                         }
                     }
                 }
             }
         }
     }
-}
-
-/// One output's window along one axis.
-struct PoolAxisWindow {
-    let start: Int
-    let count: Int
-    let step: Int
-    let divisor: Int
 }

@@ -12,13 +12,13 @@ extension Functional {
             "unfold: Input Error: Only 3D or 4D input Tensors are supported (got \(input.dim)D)")
         let batched = input.dim == 4
         let x = batched ? input : input.unsqueeze(0)
-        let g = Fold.geometry(
+        let g = FoldOps.geometry(
             batch: x.shape[0], channels: x.shape[1], image: [x.shape[2], x.shape[3]], kernelSize, dilation, padding, stride,
             op: "unfold")
         precondition(
             g.outSize[1] > 0 && g.outSize[2] > 0,
             "unfold: Given input with spatial size (\(x.shape[2]), \(x.shape[3])), kernel_size=\(kernelSize), dilation=\(dilation), padding=\(padding), calculated shape of the array of sliding blocks as (\(g.outSize[1]), \(g.outSize[2])), but its components must be at least one.")
-        let out = Convolution.computeInFloat("unfold", [x], kernel: "im2col_out_cpu") { Fold.unfold($0[0], g) }
+        let out = Convolution.computeInFloat("unfold", [x], kernel: "im2col_out_cpu") { FoldOps.unfold($0[0], g) }
         return batched ? out : out.squeeze(dim: 0)
     }
 
@@ -39,19 +39,19 @@ extension Functional {
             kk > 0 && cols.shape[1] % kk == 0,
             "fold: Expected size of input's dimension 1 to be divisible by the product of kernel_size, but got input.size(1)=\(cols.shape[1]) and kernel_size=\(kernel)")
         let image = outputSize.expand(2, "fold", "output_size")
-        let g = Fold.geometry(
+        let g = FoldOps.geometry(
             batch: cols.shape[0], channels: cols.shape[1] / kk, image: image, kernelSize, dilation, padding, stride, op: "fold")
         precondition(
             g.outSize[1] > 0 && g.outSize[2] > 0 && cols.shape[2] == g.outPlane,
             "fold: Given output_size=\(image), kernel_size=\(kernel), dilation=\(dilation), padding=\(padding), stride=\(stride), expected size of input's dimension 2 to match the calculated number of sliding blocks \(g.outSize[1]) * \(g.outSize[2]) = \(g.outPlane), but got input.size(2)=\(cols.shape[2]).")
-        let out = Convolution.computeInFloat("fold", [cols], kernel: "col2im_out_cpu") { Fold.fold($0[0], g) }
+        let out = Convolution.computeInFloat("fold", [cols], kernel: "col2im_out_cpu") { FoldOps.fold($0[0], g) }
         return batched ? out : out.squeeze(dim: 0)
     }
 }
 
 /// The differentiable im2col/col2im pair over `ConvGeometry` (one group; the geometry's
 /// input is the image, its output the block grid).
-enum Fold {
+enum FoldOps {
     static func geometry(
         batch: Int, channels: Int, image: [Int], _ kernelSize: IntOrTuple, _ dilation: IntOrTuple, _ padding: IntOrTuple,
         _ stride: IntOrTuple, op: String

@@ -11,7 +11,7 @@ extension Functional {
         precondition(
             c % (r * r) == 0,
             "pixel_shuffle expects its input's 'channel' dimension to be divisible by the square of upscale_factor, but input.size(-3)=\(c) is not divisible by \(r * r)")
-        let out = withNoGrad { PixelShuffle.shuffle(input.detach(), r) }
+        let out = withNoGrad { PixelShuffleOps.shuffle(input.detach(), r) }
         return Autograd.record("PixelShuffleBackward0", inputs: [input], output: out) { grad, _ in
             [Functional.pixelUnshuffle(grad, downscaleFactor: r)]
         }
@@ -27,14 +27,14 @@ extension Functional {
             h % r == 0, "pixel_unshuffle expects height to be divisible by downscale_factor, but input.size(-2)=\(h) is not divisible by \(r)")
         precondition(
             w % r == 0, "pixel_unshuffle expects width to be divisible by downscale_factor, but input.size(-1)=\(w) is not divisible by \(r)")
-        let out = withNoGrad { PixelShuffle.unshuffle(input.detach(), r) }
+        let out = withNoGrad { PixelShuffleOps.unshuffle(input.detach(), r) }
         return Autograd.record("PixelUnshuffleBackward0", inputs: [input], output: out) { grad, _ in
             [Functional.pixelShuffle(grad, upscaleFactor: r)]
         }
     }
 }
 
-enum PixelShuffle {
+enum PixelShuffleOps {
     static func shuffle(_ x: Tensor, _ r: Int) -> Tensor {
         let lead = Array(x.shape.dropLast(3)), k = lead.count
         let (c, h, w) = (x.shape[k] / (r * r), x.shape[k + 1], x.shape[k + 2])
