@@ -104,6 +104,22 @@ final class AttentionTests: XCTestCase {
         }
     }
 
+    func testBiasFoldedLinearMatchesReference() {
+        // Few rows and many columns: the product is split by columns over the pool. The
+        // reference is an elementwise sum in float64; float32 within 1e-4 (300-term sums).
+        let g = Generator(seed: 8)
+        let x = Tensor.randn([2, 50, 300], generator: g)
+        let w = Tensor.randn([200, 300], generator: g), b = Tensor.randn([200], generator: g)
+        let reference = (x.double().unsqueeze(2) * w.double().unsqueeze(0).unsqueeze(0)).sum(dim: 3) + b.double()
+        assertClose(AttentionLinear.apply(x, weight: w, bias: b).double(), reference, rtol: 1e-4, atol: 1e-4)
+        assertClose(x.matmul(w.t()).add(b).double(), reference, rtol: 1e-4, atol: 1e-4)
+        let wt = w.t().contiguous()
+        assertClose(x.matmul(wt).add(b).double(), reference, rtol: 1e-4, atol: 1e-4)
+        let x64 = Tensor.randn([3, 4], dtype: .float64).requiresGrad_()
+        let w64 = Tensor.randn([5, 4], dtype: .float64).requiresGrad_(), b64 = Tensor.randn([5], dtype: .float64).requiresGrad_()
+        XCTAssertNoThrow(try gradcheck(inputs: [x64, w64, b64]) { t in [AttentionLinear.apply(t[0], weight: t[1], bias: t[2])] })
+    }
+
     // MARK: MultiheadAttention
 
     static func makeMultihead(_ c: [String: Any]) throws -> MultiheadAttention {

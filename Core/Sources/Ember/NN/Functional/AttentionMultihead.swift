@@ -195,10 +195,9 @@ enum MultiheadMasks {
 
 /// The input and output projections of multi-head attention.
 enum MultiheadProjection {
-    /// `F.linear`: `x · wᵀ + b` over the last dim.
+    /// `F.linear`: `x · wᵀ + b` over the last dim (the bias folded into the product).
     static func linear(_ x: Tensor, _ weight: Tensor, _ bias: Tensor?) -> Tensor {
-        let product = x.matmul(weight.t())
-        return bias.map { product.add($0) } ?? product
+        AttentionLinear.apply(x, weight: weight, bias: bias)
     }
 
     /// `_in_projection_packed` / `_in_projection`: q, k, v in the inputs' layout. When query,

@@ -66,7 +66,7 @@ public final class TransformerDecoderLayer: Module {
             dModel: c.dModel, nhead: c.nhead, dimFeedforward: c.dimFeedforward, dropout: c.dropout,
             activation: activation, layerNormEps: c.layerNormEps, batchFirst: c.batchFirst, normFirst: c.normFirst,
             bias: c.bias, dtype: c.dtype, generator: Generator(seed: 0))
-        return TransformerMasks.copyState(from: self, into: fresh)
+        return TransformerBlocks.copyState(from: self, into: fresh)
     }
 
     /// The block applied to `tgt` with the encoder output `memory`. `tgtMask [T, T]`,
@@ -106,6 +106,6 @@ public final class TransformerDecoderLayer: Module {
     }
 
     private func feedForwardBlock(_ x: Tensor) -> Tensor {
-        dropout3(linear2(dropout(activation(linear1(x)))))
+        dropout3(TransformerBlocks.feedForward(x, linear1, linear2, activation, dropout))
     }
 }

@@ -35,6 +35,17 @@ public enum TransformerMasks {
         let causal = squareSubsequentMask(n, dtype: mask.dtype.isFloatingPoint ? mask.dtype : .defaultFloat)
         return mask.dtype.isFloatingPoint ? mask.equal(causal) : false
     }
+}
+
+/// What the Transformer layers share: the feed-forward block and deep copies.
+enum TransformerBlocks {
+    /// `linear2(dropout(activation(linear1(x))))`, with the biases folded into the products.
+    static func feedForward(
+        _ x: Tensor, _ linear1: Linear, _ linear2: Linear, _ activation: TransformerActivation, _ dropout: Dropout
+    ) -> Tensor {
+        let hidden = activation(AttentionLinear.apply(x, weight: linear1.weight, bias: linear1.bias))
+        return AttentionLinear.apply(dropout(hidden), weight: linear2.weight, bias: linear2.bias)
+    }
 
     /// A deep copy of `module`'s parameters and buffers into `copy` (a module built with the
     /// same configuration), with the same training mode: what `copy.deepcopy` gives.
@@ -115,7 +126,7 @@ public final class TransformerEncoderLayer: Module {
             dModel: c.dModel, nhead: c.nhead, dimFeedforward: c.dimFeedforward, dropout: c.dropout,
             activation: activation, layerNormEps: c.layerNormEps, batchFirst: c.batchFirst, normFirst: c.normFirst,
             bias: c.bias, dtype: c.dtype, generator: Generator(seed: 0))
-        return TransformerMasks.copyState(from: self, into: fresh)
+        return TransformerBlocks.copyState(from: self, into: fresh)
     }
 
     /// The block applied to `src` (`[L, N, E]`, `[N, L, E]` with `batchFirst`, or `[L, E]`).
@@ -141,6 +152,6 @@ public final class TransformerEncoderLayer: Module {
     }
 
     private func feedForwardBlock(_ x: Tensor) -> Tensor {
-        dropout2(linear2(dropout(activation(linear1(x)))))
+        dropout2(TransformerBlocks.feedForward(x, linear1, linear2, activation, dropout))
     }
 }
