@@ -48,6 +48,7 @@ enum Gemm {
         case .int8: integer(a, b, out, alpha: alpha, beta: beta, Int8.self)
         case .uint8: integer(a, b, out, alpha: alpha, beta: beta, UInt8.self)
         case .bool: preconditionFailure("matmul: \"addmm_impl_cpu_\" not implemented for 'Bool'")
+        case .float8e4m3fn, .float8e5m2: preconditionFailure(Float8Support.unsupported("matmul", a.dtype))
         }
     }
 
@@ -82,22 +83,28 @@ enum Gemm {
         let work = m * n * k
         let rowsPerBlock = work < 1 << 18 || m <= 128 ? m : Swift.max(64, ((m + 7) / 8 + 63) / 64 * 64)
         let blocks = (m + rowsPerBlock - 1) / rowsPerBlock
-        let tasks = batch * blocks
-        let grain = Swift.max(1, (1 << 18) / Swift.max(work / blocks, 1))
+        // Few rows (one block) but much work, as a 128-token sequence through a Linear: split
+        // the columns instead, so the product still spreads over the pool.
+        let colsPerBlock = blocks == 1 && work >= 1 << 20 && n >= 128 ? Swift.max(64, ((n + 7) / 8 + 63) / 64 * 64) : n
+        let colBlocks = (n + colsPerBlock - 1) / colsPerBlock
+        let tasks = batch * blocks * colBlocks
+        let grain = Swift.max(1, (1 << 18) / Swift.max(work / (blocks * colBlocks), 1))
         let addresses = (UInt(bitPattern: pa), UInt(bitPattern: pb), UInt(bitPattern: pc))
         parallelFor(tasks, grain: grain) { range in
             let pa = UnsafeMutablePointer<T>(bitPattern: addresses.0)!
             let pb = UnsafeMutablePointer<T>(bitPattern: addresses.1)!
             let pc = UnsafeMutablePointer<T>(bitPattern: addresses.2)!
             for task in range {
-                let (i, block) = task.quotientAndRemainder(dividingBy: blocks)
-                let r0 = block * rowsPerBlock
-                let rows = Swift.min(rowsPerBlock, m - r0)
-                if rows <= 0 { continue }
-                // Row r of op(A) starts at r·lda untransposed, at column r when transposed.
+                let (i, rest) = task.quotientAndRemainder(dividingBy: blocks * colBlocks)
+                let (block, colBlock) = rest.quotientAndRemainder(dividingBy: colBlocks)
+                let (r0, c0) = (block * rowsPerBlock, colBlock * colsPerBlock)
+                let rows = Swift.min(rowsPerBlock, m - r0), cols = Swift.min(colsPerBlock, n - c0)
+                if rows <= 0 || cols <= 0 { continue }
+                // Row r of op(A) starts at r·lda untransposed, at column r when transposed;
+                // column c of op(B) at column c untransposed, at c·ldb when transposed.
                 let x = pa + i * sa + (ta ? r0 : r0 * lda)
-                let y = pb + i * sb, z = pc + i * m * n + r0 * n
-                gemmCall(ta, tb, rows, n, k, alpha, x, lda, y, ldb, beta, z, n)
+                let y = pb + i * sb + (tb ? c0 * ldb : c0), z = pc + i * m * n + r0 * n + c0
+                gemmCall(ta, tb, rows, cols, k, alpha, x, lda, y, ldb, beta, z, n)
             }
         }
     }
