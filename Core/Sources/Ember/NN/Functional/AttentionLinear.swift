@@ -1,5 +1,5 @@
-/// The affine maps of the attention and Transformer layers, with the bias folded into the
-/// matrix product.
+/// The affine maps of the attention, Transformer and recurrent layers, with the bias folded
+/// into the matrix product (PyTorch's `addmm`).
 ///
 /// `Functional.linear` adds the bias as a broadcast pass after the product; here the output
 /// starts as copies of the bias row and BLAS accumulates the product into it (beta = 1), which

@@ -83,14 +83,14 @@ enum RecurrentCell {
             "\(op): hidden has inconsistent hidden_size: got \(hx.shape[hx.dim - 1]) (weight_ih \(weightIH.shape), weight_hh \(weightHH.shape))")
     }
 
-    /// `x · W_ihᵀ + b_ih` (`params.linear_ih`).
+    /// `x · W_ihᵀ + b_ih` (`params.linear_ih`), the bias folded into the product as `addmm`.
     static func inputGates(_ x: Tensor, _ w: RecurrentWeights) -> Tensor {
-        Functional.linear(x, weight: w.weightIH, bias: w.biasIH)
+        AttentionLinear.apply(x, weight: w.weightIH, bias: w.biasIH)
     }
 
     /// `h · W_hhᵀ + b_hh` (`params.linear_hh`).
     static func hiddenGates(_ h: Tensor, _ w: RecurrentWeights) -> Tensor {
-        Functional.linear(h, weight: w.weightHH, bias: w.biasHH)
+        AttentionLinear.apply(h, weight: w.weightHH, bias: w.biasHH)
     }
 
     static func simple(_ inputGates: Tensor, _ h: Tensor, _ w: RecurrentWeights, relu: Bool) -> Tensor {
