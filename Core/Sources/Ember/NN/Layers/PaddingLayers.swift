@@ -20,11 +20,13 @@ public class PaddingLayer: Module, UnaryLayer {
 
     public func callAsFunction(_ input: Tensor) -> Tensor { Functional.pad(input, padding, mode: mode) }
 
+    /// PyTorch prints `padding=..., value=...` for the constant pads and the bare tuple for
+    /// the others (zero pads included).
     public override var extraRepr: String {
         if case .constant(let value) = mode, !(self is ZeroPad1d || self is ZeroPad2d || self is ZeroPad3d) {
             return "padding=\(pythonTuple(padding)), value=\(value)"
         }
-        return "padding=\(pythonTuple(padding))"
+        return pythonTuple(padding)
     }
 }
 

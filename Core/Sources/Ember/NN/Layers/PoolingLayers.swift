@@ -115,8 +115,10 @@ public class AvgPoolingLayer: Module {
             input, kernelSize, stride, padding, ceilMode, countIncludePad, divisorOverride, rank: rank, op: "avg_pool\(rank)d")
     }
 
+    /// `AvgPool1d` stores its arguments as 1-tuples, the others as given.
     public override var extraRepr: String {
-        "kernel_size=\(pythonRepr(kernelSize)), stride=\(pythonRepr(stride)), padding=\(pythonRepr(padding))"
+        func show(_ value: IntOrTuple) -> String { rank == 1 ? pythonTuple(value.expand(1, "AvgPool1d", "")) : pythonRepr(value) }
+        return "kernel_size=\(show(kernelSize)), stride=\(show(stride)), padding=\(show(padding))"
     }
 }
 
