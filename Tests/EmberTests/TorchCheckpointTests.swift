@@ -112,7 +112,8 @@ final class TorchCheckpointTests: XCTestCase {
         }
         var outcomes = 0
         let rounds = fuzzRounds(200)
-        for source in ["state_dict.pt", "views_legacy.pt", "nested.pt"] {
+        let sources = ["state_dict.pt", "views_legacy.pt", "nested.pt", "float8.pt", "float8_legacy.pt", "legacy_tar.pt"]
+        for source in sources {
             let original = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path(source))))
             for round in 0..<rounds {
                 var bytes = original
@@ -128,6 +129,6 @@ final class TorchCheckpointTests: XCTestCase {
                 outcomes += 1
             }
         }
-        XCTAssertEqual(outcomes, 3 * rounds)
+        XCTAssertEqual(outcomes, sources.count * rounds)
     }
 }

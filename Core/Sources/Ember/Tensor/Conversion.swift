@@ -84,6 +84,7 @@ extension Tensor {
 /// integer truncates toward zero, anything to bool tests for non-zero.
 func copyCast(from source: Tensor, into out: Tensor) {
     struct SourceVisitor: DTypeVisitor {
+        static var handlesFloat8: Bool { true }
         let source: Tensor, out: Tensor
         func visit<S: TensorElement>(_: S.Type) { out.dtype.visit(CastKernel<S>(source: source, out: out)) }
     }
@@ -91,6 +92,7 @@ func copyCast(from source: Tensor, into out: Tensor) {
 }
 
 private struct CastKernel<S: TensorElement>: DTypeVisitor {
+    static var handlesFloat8: Bool { true }
     let source: Tensor, out: Tensor
     func visit<D: TensorElement>(_: D.Type) {
         if S.self == D.self {

@@ -180,6 +180,7 @@ extension Tensor {
 
     private func fillRaw(_ value: Scalar) {
         struct Fill: DTypeVisitor {
+            static var handlesFloat8: Bool { true }
             let t: Tensor, value: Scalar
             func visit<T: TensorElement>(_: T.Type) {
                 let v: T = T.dtype.isFloatingPoint ? T(fromDouble: value.doubleValue) : T(fromInt64: value.int64Value)

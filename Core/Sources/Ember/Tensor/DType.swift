@@ -2,10 +2,14 @@
 ///
 /// The cases mirror `torch.float32`, `torch.int64`, ... . Complex types are reserved for the
 /// audio work; the promotion lattice below already treats "complex" as the highest category.
+/// The float8 types (`torch.float8_e4m3fn`, `torch.float8_e5m2`) are storage formats: they are
+/// read, written, copied, viewed and converted, but ops do no arithmetic on them (see
+/// `Float8.swift`).
 public enum DType: String, Sendable, Hashable, CaseIterable, CustomStringConvertible {
     case float32, float64, float16, bfloat16
     case int64, int32, int16, int8, uint8
     case bool
+    case float8e4m3fn = "float8_e4m3fn", float8e5m2 = "float8_e5m2"
 
     /// PyTorch's default floating dtype (`torch.get_default_dtype()`).
     public static let defaultFloat: DType = .float32
@@ -16,13 +20,13 @@ public enum DType: String, Sendable, Hashable, CaseIterable, CustomStringConvert
         case .float64, .int64: return 8
         case .float32, .int32: return 4
         case .float16, .bfloat16, .int16: return 2
-        case .int8, .uint8, .bool: return 1
+        case .int8, .uint8, .bool, .float8e4m3fn, .float8e5m2: return 1
         }
     }
 
     public var isFloatingPoint: Bool {
         switch self {
-        case .float32, .float64, .float16, .bfloat16: return true
+        case .float32, .float64, .float16, .bfloat16, .float8e4m3fn, .float8e5m2: return true
         default: return false
         }
     }
@@ -50,6 +54,9 @@ public enum DType: String, Sendable, Hashable, CaseIterable, CustomStringConvert
     /// `torch.promote_types`: the smallest dtype both operands convert to without losing range.
     public static func promote(_ a: DType, _ b: DType) -> DType {
         if a == b { return a }
+        precondition(
+            !a.isFloat8 && !b.isFloat8,
+            "Promotion for Float8 Types is not supported, attempted to promote \(a.scalarTypeName) and \(b.scalarTypeName)")
         if a == .bool { return b }
         if b == .bool { return a }
         switch (a.isFloatingPoint, b.isFloatingPoint) {

@@ -136,6 +136,14 @@ extension Bool: TensorElement {
 protocol DTypeVisitor {
     associatedtype Result
     func visit<T: TensorElement>(_ type: T.Type) -> Result
+    /// True for visitors that only move or convert elements (casts, fills), the only work
+    /// float8 tensors support; any other visitor stops on a float8 dtype with a message that
+    /// names its op (`Float8Support.require`).
+    static var handlesFloat8: Bool { get }
+}
+
+extension DTypeVisitor {
+    static var handlesFloat8: Bool { false }
 }
 
 extension DType {
@@ -151,6 +159,12 @@ extension DType {
         case .int8: return visitor.visit(Int8.self)
         case .uint8: return visitor.visit(UInt8.self)
         case .bool: return visitor.visit(Bool.self)
+        case .float8e4m3fn:
+            Float8Support.require(visitor, self)
+            return visitor.visit(Float8E4M3FN.self)
+        case .float8e5m2:
+            Float8Support.require(visitor, self)
+            return visitor.visit(Float8E5M2.self)
         }
     }
 }

@@ -40,6 +40,8 @@ extension DType {
         case .int8: return "Char"
         case .uint8: return "Byte"
         case .bool: return "Bool"
+        case .float8e4m3fn: return "Float8_e4m3fn"
+        case .float8e5m2: return "Float8_e5m2"
         }
     }
 }

@@ -58,6 +58,7 @@ enum Reduction {
 
     /// The dtype a reduction computes in for `dtype`: float32, float64 or int64.
     static func accumulateDType(_ dtype: DType) -> DType {
+        precondition(!dtype.isFloat8, Float8Support.unsupported("reductions (sum, mean, max, sort, ...)", dtype))
         if dtype == .float64 { return .float64 }
         return dtype.isFloatingPoint ? .float32 : .int64
     }

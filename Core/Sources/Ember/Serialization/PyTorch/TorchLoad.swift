@@ -2,10 +2,11 @@ import Foundation
 
 /// PyTorch checkpoints (`.pt`, `.pth`, `.bin`): `torch.load(weights_only=True)` and `torch.save`.
 public enum TorchCheckpoint {
-    /// Reads a checkpoint written by `torch.save`: the zip format (PyTorch ≥ 1.6) or the
-    /// legacy pickle stream (`_use_new_zipfile_serialization=False`). Tensors are views on the
-    /// memory-mapped file where alignment allows; tensors that shared a storage in PyTorch
-    /// share one here, so views stay views.
+    /// Reads a checkpoint written by `torch.save`: the zip format (PyTorch ≥ 1.6), the
+    /// legacy pickle stream (`_use_new_zipfile_serialization=False`, PyTorch 0.4–1.5) or the
+    /// tar archive of PyTorch before 0.4. Tensors are views on the memory-mapped file where
+    /// alignment allows; tensors that shared a storage in PyTorch share one here, so views
+    /// stay views.
     public static func load(_ path: String) throws -> PickleValue {
         let mapping = try MappedFile.map(path)
         let bytes = UnsafeRawBufferPointer(start: mapping.data, count: mapping.byteCount)
@@ -15,7 +16,10 @@ public enum TorchCheckpoint {
         if bytes.count >= 2 && bytes[0] == 0x80 {
             return try loadLegacy(bytes, mapping: mapping, file: path)
         }
-        throw CheckpointError(.malformedArchive, file: path, "neither a torch.save zip archive nor a legacy pickle checkpoint")
+        if TarArchive.looksLikeTar(bytes) {
+            return try loadTar(bytes, mapping: mapping, file: path)
+        }
+        throw CheckpointError(.malformedArchive, file: path, "neither a torch.save zip archive, a legacy pickle checkpoint nor a pre-0.4 tar checkpoint")
     }
 
     /// A checkpoint's tensors by flattened name: a state dict as saved, or the tensors of a
@@ -141,7 +145,7 @@ public enum TorchCheckpoint {
     // MARK: Shared pieces
 
     /// Parses `('storage', torch.XStorage, key, location, numel)`.
-    private static func storageID(_ pid: Unpickler.Value, file: String) throws -> (String, DType, Int) {
+    static func storageID(_ pid: Unpickler.Value, file: String) throws -> (String, DType, Int) {
         guard case .tuple(let fields) = pid, fields.count >= 5, case .string("storage") = fields[0],
             case .global(_, let typeName) = fields[1], case .string(let key) = fields[2], case .int(let count) = fields[4]
         else {
@@ -155,7 +159,7 @@ public enum TorchCheckpoint {
     }
 
     /// A view on the mapping when aligned for the dtype, else an aligned copy.
-    private static func storageSlice(_ mapping: Storage, offset: Int, byteCount: Int, alignment: Int) -> Storage {
+    static func storageSlice(_ mapping: Storage, offset: Int, byteCount: Int, alignment: Int) -> Storage {
         if (Int(bitPattern: mapping.data) + offset) % alignment == 0 {
             return MappedFile.slice(mapping, offset: offset, byteCount: byteCount)
         }
@@ -219,7 +223,7 @@ struct PickleResolver {
         guard let storage = ref.storage.storage else {
             throw CheckpointError(.malformedArchive, file: file, tensor: name, "storage '\(ref.storage.key)' has no data")
         }
-        let available = storage.byteCount / ref.storage.dtype.itemSize
+        let available = storage.byteCount / ref.dtype.itemSize
         if !ref.shape.contains(0) {
             var last = ref.offset
             for (size, stride) in zip(ref.shape, ref.strides) {
@@ -233,6 +237,6 @@ struct PickleResolver {
                     "size \(ref.shape), stride \(ref.strides) and offset \(ref.offset) reach element \(last) of a storage of \(available)")
             }
         }
-        return Tensor(storage: storage, dtype: ref.storage.dtype, shape: ref.shape, strides: ref.strides, offset: ref.offset)
+        return Tensor(storage: storage, dtype: ref.dtype, shape: ref.shape, strides: ref.strides, offset: ref.offset)
     }
 }

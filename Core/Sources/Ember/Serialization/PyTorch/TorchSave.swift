@@ -34,7 +34,8 @@ extension TorchCheckpoint {
 }
 
 /// Writes pickle protocol 2 the way `torch.save` does for data: containers, numbers,
-/// strings and tensors (as `_rebuild_tensor_v2` calls over persistent storage ids).
+/// strings and tensors (as `_rebuild_tensor_v2` calls over persistent storage ids; float8
+/// tensors, which have no typed storage class, as `_rebuild_tensor_v3` over an untyped one).
 struct Pickler {
     private var out: [UInt8] = [0x80, 0x02]
     /// Storage records in first-use order: key ("0", "1", ...) and the bytes written.
@@ -151,11 +152,13 @@ struct Pickler {
             storages.append((key, UnsafeRawPointer(t.storage.data + span.begin * itemSize), (span.end - span.begin) * itemSize))
         }
         let elements = span.end - span.begin
-        out += Array("ctorch._utils\n_rebuild_tensor_v2\n".utf8)
+        let untyped = t.dtype.isFloat8
+        out += Array("ctorch._utils\n_rebuild_tensor_v\(untyped ? 3 : 2)\n".utf8)
         out.append(0x28)  // MARK: the argument tuple
         out.append(0x28)  // MARK: the persistent id
         string("storage")
-        out += Array("ctorch\n\(Self.storageNames[t.dtype]!)\n".utf8)
+        // An untyped storage counts bytes: the same as elements for the 1-byte float8 types.
+        out += Array((untyped ? "ctorch.storage\nUntypedStorage\n" : "ctorch\n\(Self.storageNames[t.dtype]!)\n").utf8)
         string(key)
         string("cpu")
         int(Int64(elements))
@@ -169,6 +172,7 @@ struct Pickler {
         out.append(0x74)
         out.append(0x89)  // requires_grad False
         out += Array("ccollections\nOrderedDict\n".utf8) + [0x29, 0x52]  // backward hooks
+        if untyped { out += Array("ctorch\n\(t.dtype.rawValue)\n".utf8) }  // v3's dtype
         out += [0x74, 0x52]  // TUPLE, REDUCE
     }
 }

@@ -11,7 +11,7 @@ final class Unpickler {
         case list(ListBox), tuple([Value]), dict(DictBox)
         case global(module: String, name: String)
         case storage(StorageRef)
-        /// `_rebuild_tensor_v2(storage, offset, size, stride, ...)`, built once storages are known.
+        /// `_rebuild_tensor_v2/v3(storage, offset, size, stride, ...)`, built once storages are known.
         case tensor(TensorRef)
         case mark
     }
@@ -30,11 +30,15 @@ final class Unpickler {
 
     final class TensorRef {
         let storage: StorageRef
+        /// The element type: the storage's, or the dtype `_rebuild_tensor_v3` names for an
+        /// untyped (byte) storage.
+        let dtype: DType
         let offset: Int
         let shape: [Int]
         let strides: [Int]
-        init(storage: StorageRef, offset: Int, shape: [Int], strides: [Int]) {
-            self.storage = storage; self.offset = offset; self.shape = shape; self.strides = strides
+        init(storage: StorageRef, dtype: DType? = nil, offset: Int, shape: [Int], strides: [Int]) {
+            self.storage = storage; self.dtype = dtype ?? storage.dtype
+            self.offset = offset; self.shape = shape; self.strides = strides
         }
     }
 
@@ -51,10 +55,18 @@ final class Unpickler {
     static let maximumStackDepth = 1_000_000
     static let maximumMemoEntries = 10_000_000
 
-    init(bytes: UnsafeRawBufferPointer, start: Int = 0, file: String, persistentLoad: @escaping (Value) throws -> Value) {
+    /// True for the record pickles of a pre-0.4 tar checkpoint, which name tensor classes
+    /// (`torch.FloatTensor`) and CUDA storage classes as plain values.
+    private let legacyTypeNames: Bool
+
+    init(
+        bytes: UnsafeRawBufferPointer, start: Int = 0, file: String, legacyTypeNames: Bool = false,
+        persistentLoad: @escaping (Value) throws -> Value
+    ) {
         self.bytes = bytes
         position = start
         self.file = file
+        self.legacyTypeNames = legacyTypeNames
         self.persistentLoad = persistentLoad
     }
 
@@ -297,23 +309,41 @@ final class Unpickler {
         "FloatStorage": .float32, "DoubleStorage": .float64, "HalfStorage": .float16, "BFloat16Storage": .bfloat16,
         "LongStorage": .int64, "IntStorage": .int32, "ShortStorage": .int16, "CharStorage": .int8,
         "ByteStorage": .uint8, "BoolStorage": .bool,
+        // torch.save writes dtypes without a typed storage class (float8) as bytes of an
+        // untyped storage, rebuilt by `_rebuild_tensor_v3` with the dtype.
+        "UntypedStorage": .uint8,
     ]
 
-    static let dtypeNames: Set<String> = [
-        "float32", "float64", "float16", "bfloat16", "int64", "int32", "int16", "int8", "uint8", "bool",
-        "float", "double", "half", "long", "int", "short",
+    /// The tensor classes of PyTorch before 0.4, named (never called) by tar checkpoints.
+    static let legacyTensorTypes: Set<String> = [
+        "FloatTensor", "DoubleTensor", "HalfTensor", "LongTensor", "IntTensor", "ShortTensor", "CharTensor", "ByteTensor",
+    ]
+
+    /// `torch.<name>` dtype globals, which `_rebuild_tensor_v3` receives.
+    static let dtypeGlobals: [String: DType] = [
+        "float32": .float32, "float64": .float64, "float16": .float16, "bfloat16": .bfloat16, "int64": .int64,
+        "int32": .int32, "int16": .int16, "int8": .int8, "uint8": .uint8, "bool": .bool,
+        "float": .float32, "double": .float64, "half": .float16, "long": .int64, "int": .int32, "short": .int16,
+        "float8_e4m3fn": .float8e4m3fn, "float8_e5m2": .float8e5m2,
     ]
 
     private static let callables: Set<String> = [
         "collections.OrderedDict", "torch._utils._rebuild_tensor_v2", "torch._utils._rebuild_parameter",
         "torch._utils._rebuild_parameter_with_state", "torch._tensor._rebuild_from_type_v2", "torch.Size",
+        "torch._utils._rebuild_tensor_v3",
         "torch.device", "_codecs.encode", "builtins.set", "builtins.frozenset", "builtins.bytearray",
         "__builtin__.set", "torch.nn.parameter.Parameter", "torch.Tensor", "torch._utils._rebuild_device_tensor_from_numpy",
     ]
 
     private func global(_ module: String, _ name: String) throws -> Value {
         let qualified = "\(module).\(name)"
-        if module == "torch", Self.storageTypes[name] != nil || Self.dtypeNames.contains(name) {
+        if module == "torch", Self.storageTypes[name] != nil || Self.dtypeGlobals[name] != nil {
+            return .global(module: module, name: name)
+        }
+        if qualified == "torch.storage.UntypedStorage" { return .global(module: module, name: name) }
+        if legacyTypeNames, module == "torch" || module == "torch.cuda",
+            Self.storageTypes[name] != nil || Self.legacyTensorTypes.contains(name)
+        {
             return .global(module: module, name: name)
         }
         guard Self.callables.contains(qualified), qualified != "torch._utils._rebuild_device_tensor_from_numpy" else {
@@ -341,6 +371,22 @@ final class Unpickler {
                 case .tuple(let size) = args[2], case .tuple(let stride) = args[3]
             else { throw fail("_rebuild_tensor_v2 with unexpected arguments") }
             return .tensor(TensorRef(storage: storage, offset: Int(offset), shape: try ints(size), strides: try ints(stride)))
+        case "torch._utils._rebuild_tensor_v3":
+            // (storage, offset, size, stride, requires_grad, backward_hooks, dtype[, metadata])
+            guard args.count >= 7, case .storage(let storage) = args[0], case .int(let offset) = args[1],
+                case .tuple(let size) = args[2], case .tuple(let stride) = args[3],
+                case .global("torch", let dtypeName) = args[6]
+            else { throw fail("_rebuild_tensor_v3 with unexpected arguments") }
+            guard let dtype = Self.dtypeGlobals[dtypeName] else {
+                throw CheckpointError(.unsupportedDType, file: file, "dtype torch.\(dtypeName) is not supported")
+            }
+            // Byte storages are only read as 1-byte dtypes: wider ones would need alignment
+            // the legacy format does not give (and torch.save uses typed storages for them).
+            guard storage.dtype == dtype || (storage.dtype == .uint8 && dtype.itemSize == 1) else {
+                throw CheckpointError(.unsupportedDType, file: file, "_rebuild_tensor_v3 of \(dtype) over a \(storage.dtype) storage")
+            }
+            return .tensor(
+                TensorRef(storage: storage, dtype: dtype, offset: Int(offset), shape: try ints(size), strides: try ints(stride)))
         case "torch._utils._rebuild_parameter", "torch._utils._rebuild_parameter_with_state":
             guard let data = args.first else { throw fail("\(name) without data") }
             return data

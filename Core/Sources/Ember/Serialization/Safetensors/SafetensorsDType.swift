@@ -12,6 +12,8 @@ enum SafetensorsDType {
         case "I8": return .int8
         case "U8": return .uint8
         case "BOOL": return .bool
+        case "F8_E4M3": return .float8e4m3fn
+        case "F8_E5M2": return .float8e5m2
         default: return nil
         }
     }
@@ -28,6 +30,8 @@ enum SafetensorsDType {
         case .int8: return "I8"
         case .uint8: return "U8"
         case .bool: return "BOOL"
+        case .float8e4m3fn: return "F8_E4M3"
+        case .float8e5m2: return "F8_E5M2"
         }
     }
 
@@ -38,13 +42,15 @@ enum SafetensorsDType {
         case .bool: return 0
         case .uint8: return 1
         case .int8: return 2
-        case .int16: return 3
-        case .float16: return 4
-        case .bfloat16: return 5
-        case .int32: return 6
-        case .float32: return 7
-        case .float64: return 8
-        case .int64: return 9
+        case .float8e5m2: return 3
+        case .float8e4m3fn: return 4
+        case .int16: return 5
+        case .float16: return 6
+        case .bfloat16: return 7
+        case .int32: return 8
+        case .float32: return 9
+        case .float64: return 10
+        case .int64: return 11
         }
     }
 }
