@@ -1,3 +1,4 @@
+import Foundation
 import XCTest
 @testable import Ember
 
@@ -125,5 +126,18 @@ final class LossModuleTests: XCTestCase {
             }
         }
         XCTAssertLessThan(losses.last!, losses.first! * 0.5, "losses \(losses)")
+    }
+
+    /// Logits of ±1000 do not overflow: the log-sum-exp shifts by the row's maximum. The value
+    /// to 1e-3 (2000 + log 3 in float32), the gradient to 1e-6 (exp(-1000) underflows to 0).
+    func testCrossEntropyLargeLogits() {
+        let x = Tensor([[1000.0, 0.0, -1000.0], [0.0, 0.0, 0.0]]).requiresGrad_()
+        let loss = Functional.crossEntropy(x, Tensor([2, 1]), reduction: .sum)
+        XCTAssertEqual(loss.item(Float.self), 2000 + Float(Foundation.log(3.0)), accuracy: 1e-3)
+        loss.backward()
+        let third = Float(1.0 / 3.0)
+        assertClose(x.grad!, Tensor([[1, 0, -1], [third, third - 1, third]] as [[Float]]), atol: 1e-6)
+        let nan = Functional.crossEntropy(Tensor([[Float.nan, 0, 1]]), Tensor([1]))
+        XCTAssertTrue(nan.item(Float.self).isNaN)
     }
 }

@@ -1,3 +1,6 @@
+import CEmberKernels
+import Foundation
+
 /// The kernels behind NLL and cross entropy with class-index targets.
 ///
 /// The input is viewed as [N, C, D]: N samples, C classes, D positions per sample (the product
@@ -92,31 +95,49 @@ struct ClassIndexTargets {
         return scales
     }
 
-    /// The loss of `input` (log-probabilities for NLL, `logSoftmax` output for cross entropy;
-    /// contiguous, float32 or float64), reduced.
-    func loss(_ logProbs: Tensor, smoothing: Double, reduction: LossReduction) -> Tensor {
+    /// NLL of `logProbs` (contiguous, float32 or float64), reduced.
+    func nllLoss(_ logProbs: Tensor, reduction: LossReduction) -> Tensor {
         logProbs.dtype == .float64
-            ? loss(Double.self, logProbs, smoothing: smoothing, reduction: reduction)
-            : loss(Float.self, logProbs, smoothing: smoothing, reduction: reduction)
+            ? losses(Double.self, logProbs, logSumExp: nil, smoothing: 0, reduction: reduction)
+            : losses(Float.self, logProbs, logSumExp: nil, smoothing: 0, reduction: reduction)
     }
 
-    private func loss<T: FloatElement>(
-        _: T.Type, _ logProbs: Tensor, smoothing: Double, reduction: LossReduction
+    /// Cross entropy of `logits` (contiguous, float32 or float64), reduced, and the log-sum-exp
+    /// over the classes at each sample and position, which the backward reuses. The
+    /// log-probabilities `x - logSumExp` are never stored.
+    func crossEntropyLoss(_ logits: Tensor, smoothing: Double, reduction: LossReduction) -> (Tensor, [Double]) {
+        if logits.dtype == .float64 {
+            let lse = ClassIndexKernels.logSumExp(
+                UnsafePointer(logits.pointer(as: Double.self)), batch: batch, classes: classes, inner: inner)
+            return (losses(Double.self, logits, logSumExp: lse, smoothing: smoothing, reduction: reduction), lse)
+        }
+        let lse = ClassIndexKernels.logSumExp(
+            UnsafePointer(logits.pointer(as: Float.self)), batch: batch, classes: classes, inner: inner)
+        return (losses(Float.self, logits, logSumExp: lse, smoothing: smoothing, reduction: reduction), lse)
+    }
+
+    /// Each sample's loss from `x`, read as log-probabilities `x - logSumExp` (or `x` itself
+    /// when `logSumExp` is nil), reduced.
+    private func losses<T: FloatElement>(
+        _: T.Type, _ input: Tensor, logSumExp: [Double]?, smoothing: Double, reduction: LossReduction
     ) -> Tensor {
-        let lp = logProbs.pointer(as: T.self)
+        let x = input.pointer(as: T.self)
         let (c, d) = (classes, inner)
         let smooth = smoothing / Double(c)
+        let weightSum = weights?.reduce(0, +) ?? Double(c)
         var losses = [Double](repeating: 0, count: targets.count)
         for n in 0..<batch {
             for position in 0..<d {
                 let i = n * d + position
                 let t = targets[i]
                 if t == ignoreIndex { continue }
-                var value = -classWeight(t) * lp[(n * c + t) * d + position].doubleValue
+                let shift = logSumExp?[i] ?? 0
+                var value = -classWeight(t) * (x[(n * c + t) * d + position].doubleValue - shift)
                 if smoothing > 0 {
+                    // Σ_c w[c] (x_c - lse) = Σ_c w[c] x_c - lse Σ_c w[c].
                     var weighted = 0.0
-                    for k in 0..<c { weighted += classWeight(k) * lp[(n * c + k) * d + position].doubleValue }
-                    value = (1 - smoothing) * value - smooth * weighted
+                    for k in 0..<c { weighted += classWeight(k) * x[(n * c + k) * d + position].doubleValue }
+                    value = (1 - smoothing) * value - smooth * (weighted - shift * weightSum)
                 }
                 losses[i] = value
             }
@@ -184,30 +205,31 @@ struct ClassIndexTargets {
         scatterTargets(T.self, out, scales: scales, factor: 1 - smoothing)
     }
 
-    /// Cross entropy's gradient with respect to the logits, written over `exp(logProbs)`
-    /// in place: `scale_i (S_i p_c - a_c)` with `S_i = (1 - ε) w[t] + (ε / C) Σ_c w[c]`.
-    /// Two passes over [N, C, D] (the `exp` and this one); PyTorch's log_softmax and NLL
-    /// backward make four.
-    func crossEntropyGradient(logProbs: Tensor, scales: [Double], smoothing: Double) -> Tensor {
-        let probabilities = logProbs.exp()
-        if probabilities.dtype == .float64 {
-            crossEntropyGradient(Double.self, probabilities, scales: scales, smoothing: smoothing)
+    /// Cross entropy's gradient with respect to the logits: `scale_i (S_i p_c - a_c)` with
+    /// `p = exp(x - logSumExp)` and `S_i = (1 - ε) w[t] + (ε / C) Σ_c w[c]`, written in one
+    /// tensor with a vectorised `exp`; PyTorch's log_softmax and NLL backward take four passes.
+    func crossEntropyGradient(logits: Tensor, logSumExp: [Double], scales: [Double], smoothing: Double) -> Tensor {
+        let out = Tensor.empty(logits.shape, dtype: logits.dtype)
+        if logits.dtype == .float64 {
+            crossEntropyGradient(Double.self, logits, out, logSumExp: logSumExp, scales: scales, smoothing: smoothing)
         } else {
-            crossEntropyGradient(Float.self, probabilities, scales: scales, smoothing: smoothing)
+            crossEntropyGradient(Float.self, logits, out, logSumExp: logSumExp, scales: scales, smoothing: smoothing)
         }
-        return probabilities
+        return out
     }
 
     private func crossEntropyGradient<T: FloatElement>(
-        _: T.Type, _ probabilities: Tensor, scales: [Double], smoothing: Double
+        _: T.Type, _ logits: Tensor, _ out: Tensor, logSumExp: [Double], scales: [Double], smoothing: Double
     ) {
-        let p = probabilities.pointer(as: T.self)
+        let x = UnsafePointer(logits.pointer(as: T.self))
+        let p = out.pointer(as: T.self)
         let (c, d) = (classes, inner)
         let smooth = smoothing / Double(c)
         let weightSum = weights?.reduce(0, +) ?? Double(c)
         let classWeights = (0..<c).map { T(fromDouble: classWeight($0)) }
         let grain = Swift.max(1, elementwiseGrain / Swift.max(c * d, 1))
         parallelFor(batch, grain: grain) { rows in
+            var shift = [T](repeating: 0, count: d)  // logSumExp
             var total = [T](repeating: 0, count: d)  // scale_i S_i
             var uniform = [T](repeating: 0, count: d)  // scale_i ε / C
             for n in rows {
@@ -216,12 +238,15 @@ struct ClassIndexTargets {
                     let t = targets[i]
                     let scale = scales[i]
                     let targetWeight = t == ignoreIndex ? 0 : classWeight(t)
+                    shift[position] = T(fromDouble: logSumExp[i])
                     total[position] = T(fromDouble: scale * ((1 - smoothing) * targetWeight + smooth * weightSum))
                     uniform[position] = T(fromDouble: scale * smooth)
                 }
+                let plane = n * c * d
                 if d == 1 {
-                    let (s, u) = (total[0], uniform[0])
-                    let row = p + n * c
+                    let (row, source, s, u, m) = (p + plane, x + plane, total[0], uniform[0], shift[0])
+                    for k in 0..<c { row[k] = source[k] - m }
+                    ClassIndexKernels.expInPlace(row, count: c)
                     if smoothing > 0 {
                         for k in 0..<c { row[k] = s * row[k] - u * classWeights[k] }
                     } else {
@@ -229,8 +254,13 @@ struct ClassIndexTargets {
                     }
                 } else {
                     for k in 0..<c {
+                        let (row, source) = (p + plane + k * d, x + plane + k * d)
+                        for position in 0..<d { row[position] = source[position] - shift[position] }
+                    }
+                    ClassIndexKernels.expInPlace(p + plane, count: c * d)
+                    for k in 0..<c {
                         let w = classWeights[k]
-                        let row = p + (n * c + k) * d
+                        let row = p + plane + k * d
                         for position in 0..<d { row[position] = total[position] * row[position] - uniform[position] * w }
                     }
                 }
@@ -243,5 +273,135 @@ struct ClassIndexTargets {
                 }
             }
         }
+    }
+}
+
+/// The log-sum-exp and exp loops of cross entropy, vectorised for float32 through the C
+/// kernels.
+enum ClassIndexKernels {
+    /// `exp` of `count` values in place.
+    @inline(__always)
+    static func expInPlace<T: FloatElement>(_ p: UnsafeMutablePointer<T>, count: Int) {
+        if T.self == Float.self {
+            let f = UnsafeMutableRawPointer(p).assumingMemoryBound(to: Float.self)
+            ember_exp_f32(f, f, Int64(count))
+        } else {
+            for k in 0..<count { p[k] = T(fromDouble: Foundation.exp(p[k].doubleValue)) }
+        }
+    }
+
+    /// `log Σ_c exp(x[n, c, d])` for each n and d of an [N, C, D] array, shifted by the
+    /// maximum so that large logits do not overflow (NaN in, NaN out).
+    static func logSumExp<T: FloatElement>(_ x: UnsafePointer<T>, batch: Int, classes c: Int, inner d: Int) -> [Double] {
+        if d == 1 { return rowLogSumExp(x, rows: batch, classes: c) }
+        var result = [Double](repeating: 0, count: batch * d)
+        let tile = Swift.min(d, 512)
+        let grain = Swift.max(1, elementwiseGrain / Swift.max(c * d, 1))
+        result.withUnsafeMutableBufferPointer { out in
+            parallelFor(batch, grain: grain) { rows in
+                var scratch = [T](repeating: 0, count: c * tile)
+                var maximum = [T](repeating: 0, count: tile)
+                scratch.withUnsafeMutableBufferPointer { scratch in
+                    let buffer = scratch.baseAddress!
+                    for n in rows {
+                        for start in stride(from: 0, to: d, by: tile) {
+                            let length = Swift.min(tile, d - start)
+                            // The maximum over the classes at each position of the tile.
+                            for position in 0..<length { maximum[position] = -T.infinity }
+                            for k in 0..<c {
+                                let row = x + (n * c + k) * d + start
+                                for position in 0..<length where row[position] > maximum[position] {
+                                    maximum[position] = row[position]
+                                }
+                            }
+                            // A -inf maximum (all -inf, or an empty class dim) shifts by 0.
+                            for position in 0..<length where maximum[position] == -T.infinity { maximum[position] = 0 }
+                            for k in 0..<c {
+                                let row = x + (n * c + k) * d + start
+                                let shifted = buffer + k * length
+                                for position in 0..<length { shifted[position] = row[position] - maximum[position] }
+                            }
+                            expInPlace(buffer, count: c * length)
+                            for position in 0..<length {
+                                var sum = 0.0
+                                for k in 0..<c { sum += buffer[k * length + position].doubleValue }
+                                var value = Foundation.log(sum) + maximum[position].doubleValue
+                                // NaN logits: `>` skipped them in the maximum; the sum carries them.
+                                if sum.isNaN { value = .nan }
+                                out[n * d + start + position] = value
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return result
+    }
+
+    /// The log-sum-exp of each contiguous row (the (N, C) case): vectorised max, shift, exp and
+    /// sum over the row.
+    private static func rowLogSumExp<T: FloatElement>(_ x: UnsafePointer<T>, rows: Int, classes c: Int) -> [Double] {
+        var result = [Double](repeating: 0, count: rows)
+        let grain = Swift.max(1, elementwiseGrain / Swift.max(c, 1))
+        result.withUnsafeMutableBufferPointer { out in
+            parallelFor(rows, grain: grain) { range in
+                var scratch = [T](repeating: 0, count: c)
+                scratch.withUnsafeMutableBufferPointer { scratch in
+                    let buffer = scratch.baseAddress!
+                    for n in range {
+                        let row = x + n * c
+                        var maximum = rowMax(row, count: c)
+                        // A -inf maximum (all -inf, or no classes) shifts by 0, NaN stays NaN.
+                        if maximum == -T.infinity { maximum = 0 }
+                        for k in 0..<c { buffer[k] = row[k] - maximum }
+                        expInPlace(buffer, count: c)
+                        out[n] = Foundation.log(rowSum(UnsafePointer(buffer), count: c)) + maximum.doubleValue
+                    }
+                }
+            }
+        }
+        return result
+    }
+
+    /// The largest of `count` values; NaN when any is NaN.
+    @inline(__always)
+    static func rowMax<T: FloatElement>(_ p: UnsafePointer<T>, count: Int) -> T {
+        if T.self == Float.self {
+            let f = UnsafeRawPointer(p)
+            var lanes = SIMD8<Float>(repeating: -.infinity)
+            var sawNaN = false
+            var k = 0
+            while k + 8 <= count {
+                let v = f.loadUnaligned(fromByteOffset: k * 4, as: SIMD8<Float>.self)
+                sawNaN = sawNaN || any(v .!= v)
+                lanes = pointwiseMax(lanes, v)
+                k += 8
+            }
+            var m = lanes.max()
+            let tail = f.assumingMemoryBound(to: Float.self)
+            while k < count {
+                if tail[k].isNaN { sawNaN = true }
+                m = Swift.max(m, tail[k])
+                k += 1
+            }
+            return sawNaN ? T.nan : T(fromDouble: Double(m))
+        }
+        var m = -T.infinity
+        for k in 0..<count {
+            if p[k].isNaN { return T.nan }
+            if p[k] > m { m = p[k] }
+        }
+        return m
+    }
+
+    /// The sum of `count` values, in float64 (float32 through the vectorised C kernel).
+    @inline(__always)
+    static func rowSum<T: FloatElement>(_ p: UnsafePointer<T>, count: Int) -> Double {
+        if T.self == Float.self {
+            return Double(ember_reduce_sum_f32(UnsafeRawPointer(p).assumingMemoryBound(to: Float.self), Int64(count)))
+        }
+        var sum = 0.0
+        for k in 0..<count { sum += p[k].doubleValue }
+        return sum
     }
 }

@@ -1,8 +1,9 @@
 /// Negative log likelihood and cross entropy.
 ///
 /// With class-index targets each is one recorded node with a direct backward (see
-/// `ClassIndexTargets`): cross entropy runs `logSoftmax` once forward and one `exp` plus one
-/// pass backward, with no one-hot tensor. Under `createGraph` the backward is written in
+/// `ClassIndexTargets`): cross entropy computes a log-sum-exp per sample forward (no
+/// log-probability tensor) and writes its gradient in one pass around a vectorised `exp`
+/// backward, with no one-hot tensor. Under `createGraph` the backward is written in
 /// differentiable tensor ops instead, so second derivatives work.
 extension Functional {
     /// `F.nll_loss(input, target, weight, ignore_index, reduction)`: `-weight[t] input[t]` for
@@ -21,7 +22,7 @@ extension Functional {
         let problem = ClassIndexTargets(op: "nll_loss", input: input, target: target, weight: weight, ignoreIndex: ignoreIndex)
         let compute = computeDType(input.dtype, op: "nll_loss")
         let logProbs = withNoGrad { input.to(compute).contiguous() }
-        let output = problem.loss(logProbs, smoothing: 0, reduction: reduction).to(input.dtype)
+        let output = problem.nllLoss(logProbs, reduction: reduction).to(input.dtype)
         let shape = input.shape
         return Autograd.record("NllLossBackward0", inputs: [input], output: output) { grad, _ in
             if GradMode.isEnabled {
@@ -64,10 +65,12 @@ extension Functional {
             op: "cross_entropy", input: input, target: target, weight: weight, ignoreIndex: ignoreIndex)
         let compute = computeDType(input.dtype, op: "cross_entropy")
         let classDim = problem.classDim
-        let logProbs = withNoGrad { input.to(compute).logSoftmax(dim: classDim).contiguous() }
-        let output = problem.loss(logProbs, smoothing: labelSmoothing, reduction: reduction).to(input.dtype)
+        let logits = withNoGrad { input.to(compute).contiguous() }
+        let (loss, logSumExp) = problem.crossEntropyLoss(logits, smoothing: labelSmoothing, reduction: reduction)
+        let output = loss.to(input.dtype)
         let shape = input.shape
-        return Autograd.record("CrossEntropyLossBackward0", inputs: [input], output: output, saving: [input, logProbs]) {
+        // `logits` is `input` itself when it is already contiguous in the compute dtype.
+        return Autograd.record("CrossEntropyLossBackward0", inputs: [input], output: output, saving: [input, logits]) {
             grad, saved in
             if GradMode.isEnabled {
                 // Differentiable form: (softmax(x) Σ_c a - a) grad, with a built without grad.
@@ -79,7 +82,8 @@ extension Functional {
                     * expandLossGrad(grad, reduction: reduction, problem: problem)]
             }
             return [problem.crossEntropyGradient(
-                logProbs: saved[1], scales: problem.sampleScales(reduction, grad: grad), smoothing: labelSmoothing)]
+                logits: saved[1], logSumExp: logSumExp, scales: problem.sampleScales(reduction, grad: grad),
+                smoothing: labelSmoothing)]
         }
     }
 
