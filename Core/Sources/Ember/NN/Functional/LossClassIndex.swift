@@ -232,6 +232,9 @@ struct ClassIndexTargets {
             var shift = [T](repeating: 0, count: d)  // logSumExp
             var total = [T](repeating: 0, count: d)  // scale_i S_i
             var uniform = [T](repeating: 0, count: d)  // scale_i ε / C
+            // x - logSumExp of one row, the source of the exp (the C kernel vectorises only
+            // when source and destination differ).
+            var shifted = [T](repeating: 0, count: d == 1 ? c : d)
             for n in rows {
                 for position in 0..<d {
                     let i = n * d + position
@@ -243,25 +246,24 @@ struct ClassIndexTargets {
                     uniform[position] = T(fromDouble: scale * smooth)
                 }
                 let plane = n * c * d
-                if d == 1 {
-                    let (row, source, s, u, m) = (p + plane, x + plane, total[0], uniform[0], shift[0])
-                    for k in 0..<c { row[k] = source[k] - m }
-                    ClassIndexKernels.expInPlace(row, count: c)
-                    if smoothing > 0 {
-                        for k in 0..<c { row[k] = s * row[k] - u * classWeights[k] }
+                shifted.withUnsafeMutableBufferPointer { buffer in
+                    let scratch = buffer.baseAddress!
+                    if d == 1 {
+                        let (row, source, s, u, m) = (p + plane, x + plane, total[0], uniform[0], shift[0])
+                        for k in 0..<c { scratch[k] = source[k] - m }
+                        ClassIndexKernels.exp(UnsafePointer(scratch), into: row, count: c)
+                        if smoothing > 0 {
+                            for k in 0..<c { row[k] = s * row[k] - u * classWeights[k] }
+                        } else {
+                            for k in 0..<c { row[k] = s * row[k] }
+                        }
                     } else {
-                        for k in 0..<c { row[k] = s * row[k] }
-                    }
-                } else {
-                    for k in 0..<c {
-                        let (row, source) = (p + plane + k * d, x + plane + k * d)
-                        for position in 0..<d { row[position] = source[position] - shift[position] }
-                    }
-                    ClassIndexKernels.expInPlace(p + plane, count: c * d)
-                    for k in 0..<c {
-                        let w = classWeights[k]
-                        let row = p + plane + k * d
-                        for position in 0..<d { row[position] = total[position] * row[position] - uniform[position] * w }
+                        for k in 0..<c {
+                            let (row, source, w) = (p + plane + k * d, x + plane + k * d, classWeights[k])
+                            for position in 0..<d { scratch[position] = source[position] - shift[position] }
+                            ClassIndexKernels.exp(UnsafePointer(scratch), into: row, count: d)
+                            for position in 0..<d { row[position] = total[position] * row[position] - uniform[position] * w }
+                        }
                     }
                 }
                 for position in 0..<d {
@@ -279,14 +281,16 @@ struct ClassIndexTargets {
 /// The log-sum-exp and exp loops of cross entropy, vectorised for float32 through the C
 /// kernels.
 enum ClassIndexKernels {
-    /// `exp` of `count` values in place.
+    /// `exp` of `count` values into `destination`, which must not overlap `source` (the C
+    /// kernel's loop vectorises only then).
     @inline(__always)
-    static func expInPlace<T: FloatElement>(_ p: UnsafeMutablePointer<T>, count: Int) {
+    static func exp<T: FloatElement>(_ source: UnsafePointer<T>, into destination: UnsafeMutablePointer<T>, count: Int) {
         if T.self == Float.self {
-            let f = UnsafeMutableRawPointer(p).assumingMemoryBound(to: Float.self)
-            ember_exp_f32(f, f, Int64(count))
+            ember_exp_f32(
+                UnsafeRawPointer(source).assumingMemoryBound(to: Float.self),
+                UnsafeMutableRawPointer(destination).assumingMemoryBound(to: Float.self), Int64(count))
         } else {
-            for k in 0..<count { p[k] = T(fromDouble: Foundation.exp(p[k].doubleValue)) }
+            for k in 0..<count { destination[k] = T(fromDouble: Foundation.exp(source[k].doubleValue)) }
         }
     }
 
@@ -299,7 +303,8 @@ enum ClassIndexKernels {
         let grain = Swift.max(1, elementwiseGrain / Swift.max(c * d, 1))
         result.withUnsafeMutableBufferPointer { out in
             parallelFor(batch, grain: grain) { rows in
-                var scratch = [T](repeating: 0, count: c * tile)
+                // Shifted logits in the first half, their exp in the second.
+                var scratch = [T](repeating: 0, count: 2 * c * tile)
                 var maximum = [T](repeating: 0, count: tile)
                 scratch.withUnsafeMutableBufferPointer { scratch in
                     let buffer = scratch.baseAddress!
@@ -321,10 +326,11 @@ enum ClassIndexKernels {
                                 let shifted = buffer + k * length
                                 for position in 0..<length { shifted[position] = row[position] - maximum[position] }
                             }
-                            expInPlace(buffer, count: c * length)
+                            let exponentials = buffer + c * length
+                            exp(UnsafePointer(buffer), into: exponentials, count: c * length)
                             for position in 0..<length {
                                 var sum = 0.0
-                                for k in 0..<c { sum += buffer[k * length + position].doubleValue }
+                                for k in 0..<c { sum += exponentials[k * length + position].doubleValue }
                                 var value = Foundation.log(sum) + maximum[position].doubleValue
                                 // NaN logits: `>` skipped them in the maximum; the sum carries them.
                                 if sum.isNaN { value = .nan }
@@ -345,17 +351,17 @@ enum ClassIndexKernels {
         let grain = Swift.max(1, elementwiseGrain / Swift.max(c, 1))
         result.withUnsafeMutableBufferPointer { out in
             parallelFor(rows, grain: grain) { range in
-                var scratch = [T](repeating: 0, count: c)
+                var scratch = [T](repeating: 0, count: 2 * c)
                 scratch.withUnsafeMutableBufferPointer { scratch in
-                    let buffer = scratch.baseAddress!
+                    let (buffer, exponentials) = (scratch.baseAddress!, scratch.baseAddress! + c)
                     for n in range {
                         let row = x + n * c
                         var maximum = rowMax(row, count: c)
                         // A -inf maximum (all -inf, or no classes) shifts by 0, NaN stays NaN.
                         if maximum == -T.infinity { maximum = 0 }
                         for k in 0..<c { buffer[k] = row[k] - maximum }
-                        expInPlace(buffer, count: c)
-                        out[n] = Foundation.log(rowSum(UnsafePointer(buffer), count: c)) + maximum.doubleValue
+                        exp(UnsafePointer(buffer), into: exponentials, count: c)
+                        out[n] = Foundation.log(rowSum(UnsafePointer(exponentials), count: c)) + maximum.doubleValue
                     }
                 }
             }
