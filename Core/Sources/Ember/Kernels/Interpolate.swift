@@ -39,46 +39,64 @@ enum InterpolateKernels {
         Swift.max(1, elementwiseGrain / Swift.max(plan.outPlane * plan.axes.map(\.taps).reduce(1, *), 1))
     }
 
+    /// The plan's offsets (premultiplied by their axis's stride) and weights as raw pointers:
+    /// reading arrays inside hot loops costs reference counting.
+    private struct Table<T> {
+        let id, ih, iw: UnsafePointer<Int>
+        let wd, wh, ww: UnsafePointer<T>
+    }
+
+    private static func withTable<T: FloatElement, R>(_ plan: InterpPlan, _: T.Type, _ body: (Table<T>) -> R) -> R {
+        let (ad, ah, aw) = (plan.axes[0], plan.axes[1], plan.axes[2])
+        let (H, W) = (ah.inSize, aw.inSize)
+        let offsets = ad.index.map { $0 * H * W } + ah.index.map { $0 * W } + aw.index
+        let weights = (ad.weight + ah.weight + aw.weight).map { T($0) }
+        let (nd, nh) = (ad.index.count, ah.index.count)
+        return offsets.withUnsafeBufferPointer { o in
+            weights.withUnsafeBufferPointer { w in
+                let (o, w) = (o.baseAddress!, w.baseAddress!)
+                return body(Table(id: o, ih: o + nd, iw: o + nd + nh, wd: w, wh: w + nd, ww: w + nd + nh))
+            }
+        }
+    }
+
     /// `out[p] = plan(x[p])` for `planes` contiguous planes. Sums run over the last axis first,
     /// then outward, as PyTorch's separable kernels do.
     static func forward<T: FloatElement>(_ x: UnsafePointer<T>, planes: Int, _ plan: InterpPlan, into out: UnsafeMutablePointer<T>) {
-        let (ad, ah, aw) = (plan.axes[0], plan.axes[1], plan.axes[2])
-        let (H, W) = (ah.inSize, aw.inSize)
-        let (OD, OH, OW) = (ad.outSize, ah.outSize, aw.outSize)
-        let (td, th, tw) = (ad.taps, ah.taps, aw.taps)
+        let (OD, OH, OW) = (plan.axes[0].outSize, plan.axes[1].outSize, plan.axes[2].outSize)
+        let (td, th, tw) = (plan.axes[0].taps, plan.axes[1].taps, plan.axes[2].taps)
         let (inPlane, outPlane) = (plan.inPlane, plan.outPlane)
-        // Offsets premultiplied by the strides of their axis.
-        let id = ad.index.map { $0 * H * W }, ih = ah.index.map { $0 * W }, iw = aw.index
-        let wd = ad.weight.map { T($0) }, wh = ah.weight.map { T($0) }, ww = aw.weight.map { T($0) }
         let gather = plan.isGather
         let (px, po) = (UInt(bitPattern: x), UInt(bitPattern: out))
-        parallelFor(planes, grain: grain(plan)) { range in
-            for p in range {
-                let src = UnsafePointer<T>(bitPattern: px)! + p * inPlane
-                var dst = UnsafeMutablePointer<T>(bitPattern: po)! + p * outPlane
-                for od in 0..<OD {
-                    for oh in 0..<OH {
-                        if gather {
-                            let row = src + id[od] + ih[oh]
-                            for ow in 0..<OW { dst[ow] = row[iw[ow]] }
-                            dst += OW
-                            continue
-                        }
-                        for ow in 0..<OW {
-                            var acc: T = 0
-                            for a in 0..<td {
-                                var accH: T = 0
-                                for b in 0..<th {
-                                    let row = src + id[od * td + a] + ih[oh * th + b]
-                                    var accW = row[iw[ow * tw]] * ww[ow * tw]
-                                    for c in 1..<Swift.max(tw, 1) { accW += row[iw[ow * tw + c]] * ww[ow * tw + c] }
-                                    accH = b == 0 ? accW * wh[oh * th] : accH + accW * wh[oh * th + b]
-                                }
-                                acc = a == 0 ? accH * wd[od * td] : acc + accH * wd[od * td + a]
+        withTable(plan, T.self) { t in
+            parallelFor(planes, grain: grain(plan)) { range in
+                for p in range {
+                    let src = UnsafePointer<T>(bitPattern: px)! + p * inPlane
+                    var dst = UnsafeMutablePointer<T>(bitPattern: po)! + p * outPlane
+                    for od in 0..<OD {
+                        for oh in 0..<OH {
+                            if gather {
+                                let row = src + t.id[od] + t.ih[oh]
+                                for ow in 0..<OW { dst[ow] = row[t.iw[ow]] }
+                                dst += OW
+                                continue
                             }
-                            dst[ow] = acc
+                            for ow in 0..<OW {
+                                var acc: T = 0
+                                for a in 0..<td {
+                                    var accH: T = 0
+                                    for b in 0..<th {
+                                        let row = src + t.id[od * td + a] + t.ih[oh * th + b]
+                                        var accW = row[t.iw[ow * tw]] * t.ww[ow * tw]
+                                        for c in 1..<Swift.max(tw, 1) { accW += row[t.iw[ow * tw + c]] * t.ww[ow * tw + c] }
+                                        accH = b == 0 ? accW * t.wh[oh * th] : accH + accW * t.wh[oh * th + b]
+                                    }
+                                    acc = a == 0 ? accH * t.wd[od * td] : acc + accH * t.wd[od * td + a]
+                                }
+                                dst[ow] = acc
+                            }
+                            dst += OW
                         }
-                        dst += OW
                     }
                 }
             }
@@ -88,38 +106,36 @@ enum InterpolateKernels {
     /// The adjoint of `forward`: each output gradient times the tap weights, added to its taps'
     /// input positions, into zeroed planes.
     static func adjoint<T: FloatElement>(_ grad: UnsafePointer<T>, planes: Int, _ plan: InterpPlan, into result: UnsafeMutablePointer<T>) {
-        let (ad, ah, aw) = (plan.axes[0], plan.axes[1], plan.axes[2])
-        let (H, W) = (ah.inSize, aw.inSize)
-        let (OD, OH, OW) = (ad.outSize, ah.outSize, aw.outSize)
-        let (td, th, tw) = (ad.taps, ah.taps, aw.taps)
+        let (OD, OH, OW) = (plan.axes[0].outSize, plan.axes[1].outSize, plan.axes[2].outSize)
+        let (td, th, tw) = (plan.axes[0].taps, plan.axes[1].taps, plan.axes[2].taps)
         let (inPlane, outPlane) = (plan.inPlane, plan.outPlane)
-        let id = ad.index.map { $0 * H * W }, ih = ah.index.map { $0 * W }, iw = aw.index
-        let wd = ad.weight.map { T($0) }, wh = ah.weight.map { T($0) }, ww = aw.weight.map { T($0) }
         let gather = plan.isGather
         let (pg, pr) = (UInt(bitPattern: grad), UInt(bitPattern: result))
-        parallelFor(planes, grain: grain(plan)) { range in
-            for p in range {
-                var g = UnsafePointer<T>(bitPattern: pg)! + p * outPlane
-                let dst = UnsafeMutablePointer<T>(bitPattern: pr)! + p * inPlane
-                for od in 0..<OD {
-                    for oh in 0..<OH {
-                        if gather {
-                            let row = dst + id[od] + ih[oh]
-                            for ow in 0..<OW { row[iw[ow]] += g[ow] }
-                            g += OW
-                            continue
-                        }
-                        for ow in 0..<OW {
-                            let value = g[ow]
-                            for a in 0..<td {
-                                for b in 0..<th {
-                                    let row = dst + id[od * td + a] + ih[oh * th + b]
-                                    let outer = wd[od * td + a] * wh[oh * th + b]
-                                    for c in 0..<tw { row[iw[ow * tw + c]] += outer * ww[ow * tw + c] * value }
+        withTable(plan, T.self) { t in
+            parallelFor(planes, grain: grain(plan)) { range in
+                for p in range {
+                    var g = UnsafePointer<T>(bitPattern: pg)! + p * outPlane
+                    let dst = UnsafeMutablePointer<T>(bitPattern: pr)! + p * inPlane
+                    for od in 0..<OD {
+                        for oh in 0..<OH {
+                            if gather {
+                                let row = dst + t.id[od] + t.ih[oh]
+                                for ow in 0..<OW { row[t.iw[ow]] += g[ow] }
+                                g += OW
+                                continue
+                            }
+                            for ow in 0..<OW {
+                                let value = g[ow]
+                                for a in 0..<td {
+                                    for b in 0..<th {
+                                        let row = dst + t.id[od * td + a] + t.ih[oh * th + b]
+                                        let outer = t.wd[od * td + a] * t.wh[oh * th + b]
+                                        for c in 0..<tw { row[t.iw[ow * tw + c]] += outer * t.ww[ow * tw + c] * value }
+                                    }
                                 }
                             }
+                            g += OW
                         }
-                        g += OW
                     }
                 }
             }

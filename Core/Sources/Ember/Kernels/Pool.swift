@@ -72,6 +72,36 @@ struct PoolWindows: Sendable {
 
     var inPlane: Int { axes[0].inSize * axes[1].inSize * axes[2].inSize }
     var outPlane: Int { axes[0].outSize * axes[1].outSize * axes[2].outSize }
+
+    /// Runs `body` with every axis's (start, count, divisor) triples in one raw buffer: the
+    /// kernels read them through pointers, since reading a struct's arrays inside hot loops
+    /// costs reference counting.
+    func withTable<R>(_ body: (PoolTable) -> R) -> R {
+        var flat: [Int] = []
+        for axis in axes {
+            for o in 0..<axis.outSize { flat += [axis.start[o], axis.count[o], axis.divisor[o]] }
+        }
+        return flat.withUnsafeBufferPointer { buffer in
+            let base = buffer.baseAddress!
+            let (od, oh) = (axes[0].outSize, axes[1].outSize)
+            return body(
+                PoolTable(
+                    d: base, h: base + 3 * od, w: base + 3 * (od + oh), outSize: axes.map(\.outSize),
+                    inSize: axes.map(\.inSize), step: axes.map(\.step), divisorOverride: divisorOverride))
+        }
+    }
+}
+
+/// Raw view of `PoolWindows` for the kernels: per axis, `3·o` is the start, `3·o + 1` the
+/// count and `3·o + 2` the divisor factor of output `o`.
+struct PoolTable {
+    let d: UnsafePointer<Int>
+    let h: UnsafePointer<Int>
+    let w: UnsafePointer<Int>
+    let outSize: [Int]
+    let inSize: [Int]
+    let step: [Int]
+    let divisorOverride: Int?
 }
 
 enum PoolKernels {
@@ -85,40 +115,42 @@ enum PoolKernels {
         _ x: UnsafePointer<T>, planes: Int, _ w: PoolWindows, values: UnsafeMutablePointer<T>,
         indices: UnsafeMutablePointer<Int64>
     ) {
-        let (ad, ah, aw) = (w.axes[0], w.axes[1], w.axes[2])
-        let (H, W) = (ah.inSize, aw.inSize)
-        let (sd, sh, sw) = (ad.step, ah.step, aw.step)
         let (inPlane, outPlane) = (w.inPlane, w.outPlane)
         let (px, pv, pi) = (UInt(bitPattern: x), UInt(bitPattern: values), UInt(bitPattern: indices))
-        parallelFor(planes, grain: grain(w)) { range in
-            for p in range {
-                let src = UnsafePointer<T>(bitPattern: px)! + p * inPlane
-                let vals = UnsafeMutablePointer<T>(bitPattern: pv)! + p * outPlane
-                let idx = UnsafeMutablePointer<Int64>(bitPattern: pi)! + p * outPlane
-                var o = 0
-                for od in 0..<ad.outSize {
-                    let (d0, dn) = (ad.start[od], ad.count[od])
-                    for oh in 0..<ah.outSize {
-                        let (h0, hn) = (ah.start[oh], ah.count[oh])
-                        for ow in 0..<aw.outSize {
-                            let (w0, wn) = (aw.start[ow], aw.count[ow])
-                            var best = -T.infinity
-                            var bestIndex = (d0 * H + h0) * W + w0
-                            for i in 0..<dn {
-                                for j in 0..<hn {
-                                    let row = ((d0 + i * sd) * H + h0 + j * sh) * W + w0
-                                    for k in 0..<wn {
-                                        let value = src[row + k * sw]
-                                        if value > best || value.isNaN {
-                                            best = value
-                                            bestIndex = row + k * sw
+        w.withTable { t in
+            let (OD, OH, OW) = (t.outSize[0], t.outSize[1], t.outSize[2])
+            let (H, W) = (t.inSize[1], t.inSize[2])
+            let (sd, sh, sw) = (t.step[0], t.step[1], t.step[2])
+            parallelFor(planes, grain: grain(w)) { range in
+                for p in range {
+                    let src = UnsafePointer<T>(bitPattern: px)! + p * inPlane
+                    let vals = UnsafeMutablePointer<T>(bitPattern: pv)! + p * outPlane
+                    let idx = UnsafeMutablePointer<Int64>(bitPattern: pi)! + p * outPlane
+                    var o = 0
+                    for od in 0..<OD {
+                        let (d0, dn) = (t.d[3 * od], t.d[3 * od + 1])
+                        for oh in 0..<OH {
+                            let (h0, hn) = (t.h[3 * oh], t.h[3 * oh + 1])
+                            for ow in 0..<OW {
+                                let (w0, wn) = (t.w[3 * ow], t.w[3 * ow + 1])
+                                var best = -T.infinity
+                                var bestIndex = (d0 * H + h0) * W + w0
+                                for i in 0..<dn {
+                                    for j in 0..<hn {
+                                        let row = ((d0 + i * sd) * H + h0 + j * sh) * W + w0
+                                        for k in 0..<wn {
+                                            let value = src[row + k * sw]
+                                            if value > best || value.isNaN {
+                                                best = value
+                                                bestIndex = row + k * sw
+                                            }
                                         }
                                     }
                                 }
+                                vals[o] = best
+                                idx[o] = Int64(bestIndex)
+                                o += 1
                             }
-                            vals[o] = best
-                            idx[o] = Int64(bestIndex)
-                            o += 1
                         }
                     }
                 }
@@ -161,36 +193,37 @@ enum PoolKernels {
     /// Window sums divided by the divisor (0 for a window with no real element). Average
     /// windows have unit steps.
     static func average<T: FloatElement>(_ x: UnsafePointer<T>, planes: Int, _ w: PoolWindows, into out: UnsafeMutablePointer<T>) {
-        let (ad, ah, aw) = (w.axes[0], w.axes[1], w.axes[2])
-        let (H, W) = (ah.inSize, aw.inSize)
         let (inPlane, outPlane) = (w.inPlane, w.outPlane)
-        let override = w.divisorOverride
         let (px, po) = (UInt(bitPattern: x), UInt(bitPattern: out))
-        parallelFor(planes, grain: grain(w)) { range in
-            for p in range {
-                let src = UnsafePointer<T>(bitPattern: px)! + p * inPlane
-                let dst = UnsafeMutablePointer<T>(bitPattern: po)! + p * outPlane
-                var o = 0
-                for od in 0..<ad.outSize {
-                    let (d0, dn, dq) = (ad.start[od], ad.count[od], ad.divisor[od])
-                    for oh in 0..<ah.outSize {
-                        let (h0, hn, hq) = (ah.start[oh], ah.count[oh], ah.divisor[oh])
-                        for ow in 0..<aw.outSize {
-                            let (w0, wn, wq) = (aw.start[ow], aw.count[ow], aw.divisor[ow])
-                            if dn == 0 || hn == 0 || wn == 0 {
-                                dst[o] = 0
-                                o += 1
-                                continue
-                            }
-                            var sum: T = 0
-                            for i in 0..<dn {
-                                for j in 0..<hn {
-                                    let row = src + ((d0 + i) * H + h0 + j) * W + w0
-                                    for k in 0..<wn { sum += row[k] }
+        w.withTable { t in
+            let (OD, OH, OW) = (t.outSize[0], t.outSize[1], t.outSize[2])
+            let (H, W) = (t.inSize[1], t.inSize[2])
+            let override = t.divisorOverride
+            parallelFor(planes, grain: grain(w)) { range in
+                for p in range {
+                    let src = UnsafePointer<T>(bitPattern: px)! + p * inPlane
+                    let dst = UnsafeMutablePointer<T>(bitPattern: po)! + p * outPlane
+                    var o = 0
+                    for od in 0..<OD {
+                        let (d0, dn, dq) = (t.d[3 * od], t.d[3 * od + 1], t.d[3 * od + 2])
+                        for oh in 0..<OH {
+                            let (h0, hn, hq) = (t.h[3 * oh], t.h[3 * oh + 1], t.h[3 * oh + 2])
+                            for ow in 0..<OW {
+                                let (w0, wn, wq) = (t.w[3 * ow], t.w[3 * ow + 1], t.w[3 * ow + 2])
+                                defer { o += 1 }
+                                if dn == 0 || hn == 0 || wn == 0 {
+                                    dst[o] = 0
+                                    continue
                                 }
+                                var sum: T = 0
+                                for i in 0..<dn {
+                                    for j in 0..<hn {
+                                        let row = src + ((d0 + i) * H + h0 + j) * W + w0
+                                        for k in 0..<wn { sum += row[k] }
+                                    }
+                                }
+                                dst[o] = sum / T(override ?? dq * hq * wq)
                             }
-                            dst[o] = sum / T(override ?? dq * hq * wq)
-                            o += 1
                         }
                     }
                 }
@@ -201,29 +234,31 @@ enum PoolKernels {
     /// The adjoint of `average`: each output's gradient divided by its divisor, added to every
     /// element of its window, into zeroed planes.
     static func averageAdjoint<T: FloatElement>(_ grad: UnsafePointer<T>, planes: Int, _ w: PoolWindows, into out: UnsafeMutablePointer<T>) {
-        let (ad, ah, aw) = (w.axes[0], w.axes[1], w.axes[2])
-        let (H, W) = (ah.inSize, aw.inSize)
         let (inPlane, outPlane) = (w.inPlane, w.outPlane)
-        let override = w.divisorOverride
         let (pg, po) = (UInt(bitPattern: grad), UInt(bitPattern: out))
-        parallelFor(planes, grain: grain(w)) { range in
-            for p in range {
-                let g = UnsafePointer<T>(bitPattern: pg)! + p * outPlane
-                let dst = UnsafeMutablePointer<T>(bitPattern: po)! + p * inPlane
-                var o = 0
-                for od in 0..<ad.outSize {
-                    let (d0, dn, dq) = (ad.start[od], ad.count[od], ad.divisor[od])
-                    for oh in 0..<ah.outSize {
-                        let (h0, hn, hq) = (ah.start[oh], ah.count[oh], ah.divisor[oh])
-                        for ow in 0..<aw.outSize {
-                            let (w0, wn, wq) = (aw.start[ow], aw.count[ow], aw.divisor[ow])
-                            defer { o += 1 }
-                            if dn == 0 || hn == 0 || wn == 0 { continue }
-                            let delta = g[o] / T(override ?? dq * hq * wq)
-                            for i in 0..<dn {
-                                for j in 0..<hn {
-                                    let row = dst + ((d0 + i) * H + h0 + j) * W + w0
-                                    for k in 0..<wn { row[k] += delta }
+        w.withTable { t in
+            let (OD, OH, OW) = (t.outSize[0], t.outSize[1], t.outSize[2])
+            let (H, W) = (t.inSize[1], t.inSize[2])
+            let override = t.divisorOverride
+            parallelFor(planes, grain: grain(w)) { range in
+                for p in range {
+                    let g = UnsafePointer<T>(bitPattern: pg)! + p * outPlane
+                    let dst = UnsafeMutablePointer<T>(bitPattern: po)! + p * inPlane
+                    var o = 0
+                    for od in 0..<OD {
+                        let (d0, dn, dq) = (t.d[3 * od], t.d[3 * od + 1], t.d[3 * od + 2])
+                        for oh in 0..<OH {
+                            let (h0, hn, hq) = (t.h[3 * oh], t.h[3 * oh + 1], t.h[3 * oh + 2])
+                            for ow in 0..<OW {
+                                let (w0, wn, wq) = (t.w[3 * ow], t.w[3 * ow + 1], t.w[3 * ow + 2])
+                                defer { o += 1 }
+                                if dn == 0 || hn == 0 || wn == 0 { continue }
+                                let delta = g[o] / T(override ?? dq * hq * wq)
+                                for i in 0..<dn {
+                                    for j in 0..<hn {
+                                        let row = dst + ((d0 + i) * H + h0 + j) * W + w0
+                                        for k in 0..<wn { row[k] += delta }
+                                    }
                                 }
                             }
                         }

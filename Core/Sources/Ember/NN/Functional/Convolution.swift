@@ -116,8 +116,48 @@ enum Convolution {
         }
     }
 
-    /// The dims a bias gradient sums over: batch and spatial.
-    static func biasDims(_ g: ConvGeometry) -> [Int] { [0] + Array(2..<(2 + g.spatialRank)) }
+    /// The bias gradient: `grad` ([N, C, spatial...]) summed over batch and spatial dims, one
+    /// channel per task; its backward broadcasts back.
+    static func biasGradient(_ grad: Tensor) -> Tensor {
+        let gc = grad.detach().contiguous()
+        let (n, c) = (gc.shape[0], gc.shape[1])
+        let plane = gc.count / Swift.max(n * c, 1)
+        let out: Tensor
+        func run<T: FloatElement>(_: T.Type) -> Tensor {
+            let result = Tensor(empty: [c], dtype: T.dtype)
+            let (src, dst) = (UInt(bitPattern: gc.pointer(as: T.self)), UInt(bitPattern: result.pointer(as: T.self)))
+            parallelFor(c, grain: Swift.max(1, elementwiseGrain / Swift.max(n * plane, 1))) { channels in
+                for channel in channels {
+                    // Eight partial sums per row, so the loop vectorises.
+                    var total: T = 0
+                    for sample in 0..<n {
+                        let row = UnsafePointer<T>(bitPattern: src)! + (sample * c + channel) * plane
+                        var lanes = (T(0), T(0), T(0), T(0), T(0), T(0), T(0), T(0))
+                        var i = 0
+                        while i + 8 <= plane {
+                            lanes.0 += row[i]; lanes.1 += row[i + 1]; lanes.2 += row[i + 2]; lanes.3 += row[i + 3]
+                            lanes.4 += row[i + 4]; lanes.5 += row[i + 5]; lanes.6 += row[i + 6]; lanes.7 += row[i + 7]
+                            i += 8
+                        }
+                        var sum = ((lanes.0 + lanes.4) + (lanes.1 + lanes.5)) + ((lanes.2 + lanes.6) + (lanes.3 + lanes.7))
+                        while i < plane {
+                            sum += row[i]
+                            i += 1
+                        }
+                        total += sum
+                    }
+                    UnsafeMutablePointer<T>(bitPattern: dst)![channel] = total
+                }
+            }
+            return result
+        }
+        out = gc.dtype == .float64 ? run(Double.self) : run(Float.self)
+        let shape = grad.shape
+        let view = [1, c] + Array(repeating: 1, count: shape.count - 2)
+        return Autograd.record("ConvolutionBiasBackward0", inputs: [grad], output: out) { h, _ in
+            [h.reshape(view).expand(shape)]
+        }
+    }
 
     /// `conv(x, w) + b` for batched float32/float64 operands in the geometry's shapes.
     static func forward(_ x: Tensor, _ w: Tensor, _ b: Tensor?, _ g: ConvGeometry) -> Tensor {
@@ -132,7 +172,7 @@ enum Convolution {
                 needX ? transposed(grad, saved[1], nil, g) : nil,
                 needW ? weightGradient(saved[0], grad, g) : nil,
             ]
-            if hasBias { grads.append(needB ? grad.sum(dims: biasDims(g)) : nil) }
+            if hasBias { grads.append(needB ? biasGradient(grad) : nil) }
             return grads
         }
     }
@@ -156,7 +196,7 @@ enum Convolution {
                 needY ? forward(grad, saved[1], nil, g) : nil,
                 needW ? weightGradient(grad, saved[0], g) : nil,
             ]
-            if hasBias { grads.append(needB ? grad.sum(dims: biasDims(g)) : nil) }
+            if hasBias { grads.append(needB ? biasGradient(grad) : nil) }
             return grads
         }
     }
