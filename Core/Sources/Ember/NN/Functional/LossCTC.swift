@@ -154,16 +154,20 @@ struct CTCProblem {
         }
     }
 
-    /// The class of extended-label position s of sequence b: blank at even s.
-    @inline(__always) func label(_ b: Int, _ s: Int) -> Int {
-        s % 2 == 0 ? blank : targets[targetOffsets[b] + s / 2]
+    /// The extended labels l' of sequence b (blank, l1, blank, ..., blank).
+    func extendedLabels(_ b: Int) -> [Int] {
+        (0..<(2 * targetLengths[b] + 1)).map { s in s % 2 == 0 ? blank : targets[targetOffsets[b] + s / 2] }
     }
 
-    /// log(exp(a) + exp(b) + exp(c)) as PyTorch's kernel computes it (a max of -inf shifts by 0).
+    /// log(exp(a) + exp(b) + exp(c)) as PyTorch's kernel computes it (a max of -inf shifts by
+    /// 0, giving -inf). Terms of -inf add exactly 0, so their exp is skipped.
     @inline(__always) static func logSumExp(_ a: Double, _ b: Double, _ c: Double) -> Double {
-        var m = Swift.max(a, Swift.max(b, c))
-        if m == -.infinity { m = 0 }
-        return Foundation.log(Foundation.exp(a - m) + Foundation.exp(b - m) + Foundation.exp(c - m)) + m
+        let m = Swift.max(a, Swift.max(b, c))
+        if m == -.infinity { return -.infinity }
+        var sum = a == -.infinity ? 0 : Foundation.exp(a - m)
+        if b != -.infinity { sum += Foundation.exp(b - m) }
+        if c != -.infinity { sum += Foundation.exp(c - m) }
+        return Foundation.log(sum) + m
     }
 
     /// The negative log-likelihood of each sequence, and (when asked) its alpha table,
@@ -196,17 +200,18 @@ struct CTCProblem {
         let (length, steps) = (targetLengths[b], inputLengths[b])
         if steps == 0 { return (length == 0 ? 0 : .infinity, []) }
         let states = 2 * length + 1
+        let label = extendedLabels(b)
         @inline(__always) func lp(_ t: Int, _ c: Int) -> Double { p[(t * batch + b) * classes + c] }
         var alpha = [Double](repeating: -.infinity, count: steps * states)
         alpha[0] = lp(0, blank)
-        if length > 0 { alpha[1] = lp(0, label(b, 1)) }
+        if length > 0 { alpha[1] = lp(0, label[1]) }
         for t in 1..<steps {
             let (row, previous) = (t * states, (t - 1) * states)
             for s in 0..<states {
-                let current = label(b, s)
+                let current = label[s]
                 let a1 = alpha[previous + s]
                 let a2 = s > 0 ? alpha[previous + s - 1] : -.infinity
-                let a3 = s > 1 && label(b, s - 2) != current ? alpha[previous + s - 2] : -.infinity
+                let a3 = s > 1 && label[s - 2] != current ? alpha[previous + s - 2] : -.infinity
                 alpha[row + s] = Self.logSumExp(a1, a2, a3) + lp(t, current)
             }
         }
@@ -240,18 +245,19 @@ struct CTCProblem {
         let (length, steps) = (targetLengths[b], inputLengths[b])
         if steps == 0 { return }
         let states = 2 * length + 1
+        let label = extendedLabels(b)
         @inline(__always) func index(_ t: Int, _ c: Int) -> Int { (t * batch + b) * classes + c }
         var beta = [Double](repeating: -.infinity, count: steps * states)
         let last = (steps - 1) * states
         beta[last + states - 1] = p[index(steps - 1, blank)]
-        if length > 0 { beta[last + states - 2] = p[index(steps - 1, label(b, states - 2))] }
+        if length > 0 { beta[last + states - 2] = p[index(steps - 1, label[states - 2])] }
         for t in stride(from: steps - 2, through: 0, by: -1) {
             let (row, next) = (t * states, (t + 1) * states)
             for s in 0..<states {
-                let current = label(b, s)
+                let current = label[s]
                 let b1 = beta[next + s]
                 let b2 = s < states - 1 ? beta[next + s + 1] : -.infinity
-                let b3 = s < states - 2 && label(b, s + 2) != current ? beta[next + s + 2] : -.infinity
+                let b3 = s < states - 2 && label[s + 2] != current ? beta[next + s + 2] : -.infinity
                 beta[row + s] = Self.logSumExp(b1, b2, b3) + p[index(t, current)]
             }
         }
@@ -259,7 +265,7 @@ struct CTCProblem {
         for t in 0..<steps {
             for c in 0..<classes { logOccupancy[c] = -.infinity }
             for s in 0..<states {
-                let c = label(b, s)
+                let c = label[s]
                 let value = alpha[t * states + s] + beta[t * states + s]
                 let accumulated = logOccupancy[c]
                 if accumulated == -.infinity {
