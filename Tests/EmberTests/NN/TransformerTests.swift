@@ -140,6 +140,8 @@ final class TransformerTests: XCTestCase {
         XCTAssertFalse(w0.equal(w1))
         XCTAssertEqual(encoder.stateDict().keys.first, "layers.0.self_attn.in_proj_weight")
         XCTAssertEqual(encoder.parameters().count, 24)
+        XCTAssertTrue(encoder.description.contains("(layers.1): TransformerEncoderLayer("), encoder.description)
+        XCTAssertTrue(encoder.description.contains("(self_attn): MultiheadAttention("), encoder.description)
     }
 
     func testSquareSubsequentMask() {
