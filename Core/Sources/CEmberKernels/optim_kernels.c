@@ -29,6 +29,20 @@
 #undef FMA
 
 #if defined(__x86_64__) || defined(__i386__)
+#define EMBER_NORM_VARIANTS(NAME, BODY, T)                                                         \
+    __attribute__((target("avx512f,fma"))) static double NAME##_avx512(const T *x, int64_t n, int32_t k) { \
+        return BODY(x, n, k);                                                                      \
+    }                                                                                              \
+    __attribute__((target("avx2,fma"))) static double NAME##_avx2(const T *x, int64_t n, int32_t k) { \
+        return BODY(x, n, k);                                                                      \
+    }                                                                                              \
+    double NAME(const T *x, int64_t n, int32_t k) {                                                \
+        switch (ember_simd_level()) {                                                              \
+        case 2: return NAME##_avx512(x, n, k);                                                     \
+        case 1: return NAME##_avx2(x, n, k);                                                       \
+        default: return BODY(x, n, k);                                                             \
+        }                                                                                          \
+    }
 #define EMBER_OPTIM_VARIANTS(NAME, BODY, PARAMS, ARGS)                                               \
     __attribute__((target("avx512f,fma"))) static void NAME##_avx512 PARAMS { BODY ARGS; }         \
     __attribute__((target("avx2,fma"))) static void NAME##_avx2 PARAMS { BODY ARGS; }              \
@@ -41,9 +55,14 @@
         }                                                                                          \
     }
 #else
+#define EMBER_NORM_VARIANTS(NAME, BODY, T) \
+    double NAME(const T *x, int64_t n, int32_t k) { return BODY(x, n, k); }
 #define EMBER_OPTIM_VARIANTS(NAME, BODY, PARAMS, ARGS) \
     void NAME PARAMS { BODY ARGS; }
 #endif
+
+EMBER_NORM_VARIANTS(ember_norm_partial_f32, norm_partial_body_f32, float)
+EMBER_NORM_VARIANTS(ember_norm_partial_f64, norm_partial_body_f64, double)
 
 EMBER_OPTIM_VARIANTS(ember_sgd_f32, sgd_body_f32,
                      (float *param, const float *grad, float *buf, int64_t n, EmberSGDArgs args),

@@ -146,5 +146,49 @@ static inline __attribute__((always_inline)) void EMBER_CAT(adagrad_body, SFX)(
     }
 }
 
+// Eight double accumulators, combined pairwise: vectorises, and is far more accurate than a
+// float sum; the order depends only on n.
+static inline __attribute__((always_inline)) double EMBER_CAT(norm_partial_body, SFX)(
+    const T *x, int64_t n, int32_t kind) {
+    double acc[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+    int64_t i = 0;
+    if (kind == 2) {
+        int nan = 0;
+        for (; i + 8 <= n; i += 8) {
+            for (int j = 0; j < 8; j++) {
+                const double v = fabs((double)x[i + j]);
+                nan |= v != v;
+                acc[j] = v > acc[j] ? v : acc[j];
+            }
+        }
+        for (; i < n; i++) {
+            const double v = fabs((double)x[i]);
+            nan |= v != v;
+            acc[0] = v > acc[0] ? v : acc[0];
+        }
+        if (nan) return NAN;
+        double best = acc[0];
+        for (int j = 1; j < 8; j++) best = acc[j] > best ? acc[j] : best;
+        return best;
+    }
+    if (kind == 1) {
+        for (; i + 8 <= n; i += 8)
+            for (int j = 0; j < 8; j++) acc[j] += fabs((double)x[i + j]);
+        for (; i < n; i++) acc[0] += fabs((double)x[i]);
+    } else {
+        for (; i + 8 <= n; i += 8) {
+            for (int j = 0; j < 8; j++) {
+                const double v = (double)x[i + j];
+                acc[j] += v * v;
+            }
+        }
+        for (; i < n; i++) {
+            const double v = (double)x[i];
+            acc[0] += v * v;
+        }
+    }
+    return ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]));
+}
+
 #undef EMBER_CAT
 #undef EMBER_CAT2

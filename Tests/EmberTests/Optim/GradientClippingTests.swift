@@ -52,4 +52,23 @@ final class GradientClippingTests: XCTestCase {
         XCTAssertEqual(try clipGradNorm_([a], maxNorm: 1).item(Float.self), 0)
         XCTAssertEqual(try gradTotalNorm([Tensor([1.0, -2.0]), Tensor([3.0])], normType: .infinity).item(Float.self), 3)
     }
+
+    /// Gradients of several chunks: the norm agrees with `Tensor.norm` and does not depend on the
+    /// thread count (partial sums are split at fixed offsets).
+    func testLargeGradientsAreThreadCountIndependent() throws {
+        let g = Generator(seed: 3)
+        let grads = [Tensor.randn([300_001], generator: g), Tensor.randn([1000, 70], dtype: .float64, generator: g)]
+        let threads = Threading.numThreads
+        defer { Threading.setNumThreads(threads) }
+        var totals: [Double] = []
+        for n in [1, 2, 3] {
+            Threading.setNumThreads(n)
+            for p in [2.0, 1.0, .infinity] { totals.append(try gradTotalNorm(grads, normType: p).item(Double.self)) }
+        }
+        XCTAssertEqual(Array(totals[0..<3]), Array(totals[3..<6]))
+        XCTAssertEqual(Array(totals[0..<3]), Array(totals[6..<9]))
+        let reference = grads.map { $0.norm().item(Double.self) }
+        XCTAssertEqual(totals[0], (reference[0] * reference[0] + reference[1] * reference[1]).squareRoot(), accuracy: 1e-6 * totals[0])  // float32 per-tensor norms: 1 ulp
+        XCTAssertEqual(try gradTotalNorm(grads).dtype, .float64)
+    }
 }

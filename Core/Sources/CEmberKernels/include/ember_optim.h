@@ -84,6 +84,12 @@ void ember_rmsprop_f64(double *param, const double *grad, double *square_avg, do
 void ember_adagrad_f32(float *param, const float *grad, float *sum, int64_t n, EmberAdagradArgs args);
 void ember_adagrad_f64(double *param, const double *grad, double *sum, int64_t n, EmberAdagradArgs args);
 
+/// Partial vector norms of n contiguous elements, accumulated in double in a fixed order (the
+/// same result for any thread count when callers split at fixed offsets): kind 0 gives the sum
+/// of squares, 1 the sum of magnitudes, 2 the largest magnitude (NaN when an element is NaN).
+double ember_norm_partial_f32(const float *x, int64_t n, int32_t kind);
+double ember_norm_partial_f64(const double *x, int64_t n, int32_t kind);
+
 #ifdef __cplusplus
 }
 #endif

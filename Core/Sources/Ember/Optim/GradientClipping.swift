@@ -1,3 +1,5 @@
+import CEmberKernels
+
 /// Gradient clipping, PyTorch's `torch.nn.utils.clip_grad_norm_`, `clip_grad_value_`,
 /// `get_total_norm` and `clip_grads_with_norm_`, as free functions with Swift argument labels:
 ///
@@ -42,9 +44,13 @@ public func clipGradNorm_(
 public func gradTotalNorm(_ tensors: [Tensor], normType: Double = 2, errorIfNonfinite: Bool = false) throws -> Tensor {
     let total: Tensor = withNoGrad {
         guard let first = tensors.first else { return Tensor(scalar: Float(0)) }
-        let norms = tensors.map { $0.norm(p: .p(normType)) }
         let dtype = tensors.dropFirst().reduce(first.dtype) { DType.promote($0, $1.dtype) }
-        return Tensor.stack(norms.map { $0.to(dtype) }).norm(p: .p(normType))
+        let norms = tensors.compactMap { GradientNorm.norm($0, p: normType) }
+        if norms.count == tensors.count {
+            return Tensor(scalar: .double(GradientNorm.combine(norms, p: normType)), dtype: dtype)
+        }
+        let tensorNorms = tensors.map { $0.norm(p: .p(normType)) }
+        return Tensor.stack(tensorNorms.map { $0.to(dtype) }).norm(p: .p(normType))
     }
     if errorIfNonfinite {
         let value = total.item(Double.self)
@@ -70,5 +76,58 @@ public func clipGradsWithNorm_(_ parameters: [Tensor], maxNorm: Double, totalNor
 public func clipGradValue_(_ parameters: [Tensor], clipValue: Double) {
     withNoGrad {
         for grad in parameters.compactMap(\.grad) { grad.clamp_(min: .double(-clipValue), max: .double(clipValue)) }
+    }
+}
+
+/// Gradient norms for p = 1, 2 and infinity without temporaries: one pass over each gradient
+/// accumulating in double (PyTorch accumulates in the gradient's dtype, so the last bit of a
+/// float32 norm can differ), split at fixed offsets so that any thread count gives the same sum.
+enum GradientNorm {
+    static let chunk = 1 << 16
+
+    /// The `p`-norm of `t`, rounded to its dtype as PyTorch's per-tensor norm is; nil for
+    /// orders other than 1, 2 and infinity.
+    static func norm(_ t: Tensor, p: Double) -> Double? {
+        let kind: Int32
+        switch p {
+        case 2: kind = 0
+        case 1: kind = 1
+        case .infinity: kind = 2
+        default: return nil
+        }
+        let compute: DType = t.dtype == .float64 ? .float64 : .float32
+        let x = t.dtype == compute && t.isContiguous ? t : t.to(compute).contiguous()
+        let count = x.count
+        let chunks = (count + chunk - 1) / chunk
+        var partials = [Double](repeating: 0, count: chunks)
+        partials.withUnsafeMutableBufferPointer { out in
+            let base = UnsafeMutableRawPointer(x.dataPointer)
+            parallelFor(chunks, grain: 1) { range in
+                for c in range {
+                    let start = c * chunk, n = Int64(min(chunk, count - start))
+                    out[c] = compute == .float64
+                        ? ember_norm_partial_f64(base.assumingMemoryBound(to: Double.self) + start, n, kind)
+                        : ember_norm_partial_f32(base.assumingMemoryBound(to: Float.self) + start, n, kind)
+                }
+            }
+        }
+        let combined = combine(partials, kind: kind)
+        let value = kind == 0 ? combined.squareRoot() : combined
+        return Tensor(scalar: .double(value), dtype: t.dtype).item(Double.self)
+    }
+
+    /// Sums (or maxima, NaN-propagating) of partial results.
+    private static func combine(_ partials: [Double], kind: Int32) -> Double {
+        if kind == 2 { return partials.reduce(0) { $0.isNaN || $1.isNaN ? .nan : Swift.max($0, $1) } }
+        return partials.reduce(0, +)
+    }
+
+    /// The norm of the per-tensor norms.
+    static func combine(_ norms: [Double], p: Double) -> Double {
+        switch p {
+        case 2: return norms.reduce(0) { $0 + $1 * $1 }.squareRoot()
+        case 1: return norms.reduce(0, +)
+        default: return combine(norms, kind: 2)
+        }
     }
 }
