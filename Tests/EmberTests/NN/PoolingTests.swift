@@ -104,6 +104,33 @@ final class PoolingTests: XCTestCase {
         }
     }
 
+    /// float32 2-d max pooling runs a vectorised C kernel (8 outputs at a time, loads for
+    /// strides 1 and 2, gathers otherwise); float64 runs the generic Swift loop. Both must pick
+    /// the same elements, NaN and -inf windows included, on rows wide enough for the vector path.
+    func testVectorisedMaxMatchesGenericKernel() {
+        let g = Generator().manualSeed(9 as Int64)
+        let x = Tensor.randn([2, 3, 29, 53], generator: g)
+        x[0, 0, 3, 10] = Tensor(scalar: Float.nan)
+        x[1, 2, 7, 20] = Tensor(scalar: Float.nan)
+        x[1, 2, 7, 21] = Tensor(scalar: Float.nan)
+        x[0, 1, 0..<4, 0..<30] = Tensor.full([4, 30], .double(-.infinity))
+        let configs: [(IntOrTuple, IntOrTuple, IntOrTuple, IntOrTuple, Bool)] = [
+            (2, 2, 0, 1, false), (3, 2, 1, 1, true), (3, 1, 1, 1, false), ([2, 3], [1, 3], [1, 1], [2, 1], false),
+            (3, 2, 1, 2, true), ([1, 4], [2, 1], 0, [1, 3], false),
+        ]
+        for (k, s, p, d, ceil) in configs {
+            let fast = Functional.maxPool2dWithIndices(x, kernelSize: k, stride: s, padding: p, dilation: d, ceilMode: ceil)
+            let reference = Functional.maxPool2dWithIndices(
+                x.double(), kernelSize: k, stride: s, padding: p, dilation: d, ceilMode: ceil)
+            assertClose(fast.output, reference.output.float(), "k=\(k) s=\(s) p=\(p) d=\(d)")
+            XCTAssertEqual(fast.indices.toArray(Int64.self), reference.indices.toArray(Int64.self), "k=\(k) s=\(s) p=\(p) d=\(d)")
+        }
+        let row = Tensor.randn([4, 1, 70], generator: g)
+        let fast1 = Functional.maxPool1dWithIndices(row, kernelSize: 3, stride: 2, padding: 1)
+        let reference1 = Functional.maxPool1dWithIndices(row.double(), kernelSize: 3, stride: 2, padding: 1)
+        XCTAssertEqual(fast1.indices.toArray(Int64.self), reference1.indices.toArray(Int64.self))
+    }
+
     func testHalfAndShapes() {
         let x = Tensor.randn([2, 3, 8, 8])
         let half = Functional.maxPool2d(x.half(), kernelSize: 2)

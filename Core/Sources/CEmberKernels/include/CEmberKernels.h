@@ -65,4 +65,7 @@ void ember_reduce_softmax_f32(const float *x, float *y, int64_t rows, int64_t n)
 // Fused optimizer steps (optim_kernels.c).
 #include "ember_optim.h"
 
+// Pooling (pool_kernels.c).
+#include "ember_pool.h"
+
 #endif

@@ -1,3 +1,5 @@
+import CEmberKernels
+
 /// Pooling windows and the max/average kernels over them.
 ///
 /// Pooling is separable into per-axis windows: along each spatial axis, output `o` reads the
@@ -12,11 +14,15 @@ struct PoolAxis: Sendable {
     let step: Int
     /// This axis's factor of an average's divisor.
     let divisor: [Int]
+    /// The sliding-window parameters these windows came from (nil for adaptive windows):
+    /// the vectorised max kernel works from them.
+    var sliding: (kernel: Int, stride: Int, padding: Int, dilation: Int)? = nil
 
     var outSize: Int { start.count }
 
     /// An axis of size 1 that the kernels walk once.
-    static let unit = PoolAxis(inSize: 1, start: [0], count: [1], step: 1, divisor: [1])
+    static let unit = PoolAxis(
+        inSize: 1, start: [0], count: [1], step: 1, divisor: [1], sliding: (kernel: 1, stride: 1, padding: 0, dilation: 1))
 
     /// PyTorch's `pooling_output_shape`: floor (or ceil) of the window count, where in ceil
     /// mode the last window must start inside the input or the left padding.
@@ -43,7 +49,9 @@ struct PoolAxis: Sendable {
             let end = Swift.min(s + kernel, inSize + padding)
             divisor.append(countIncludePad ? end - s : Swift.max(0, Swift.min(end, inSize) - Swift.max(s, 0)))
         }
-        return PoolAxis(inSize: inSize, start: start, count: count, step: dilation, divisor: divisor)
+        return PoolAxis(
+            inSize: inSize, start: start, count: count, step: dilation, divisor: divisor,
+            sliding: (kernel: kernel, stride: stride, padding: padding, dilation: dilation))
     }
 
     /// Adaptive windows: output `o` of `outSize` covers `[⌊o·in/out⌋, ⌈(o+1)·in/out⌉)`.
@@ -117,6 +125,20 @@ enum PoolKernels {
     ) {
         let (inPlane, outPlane) = (w.inPlane, w.outPlane)
         let (px, pv, pi) = (UInt(bitPattern: x), UInt(bitPattern: values), UInt(bitPattern: indices))
+        if T.self == Float.self, w.axes[0].inSize == 1, w.axes[0].outSize == 1, inPlane < Int(Int32.max),
+            let sh = w.axes[1].sliding, let sw = w.axes[2].sliding
+        {
+            let (H, W, OH, OW) = (w.axes[1].inSize, w.axes[2].inSize, w.axes[1].outSize, w.axes[2].outSize)
+            parallelFor(planes, grain: grain(w)) { range in
+                ember_max_pool2d_f32(
+                    UnsafePointer<Float>(bitPattern: px)! + range.lowerBound * inPlane, Int64(range.count), Int64(H), Int64(W),
+                    Int64(OH), Int64(OW), Int64(sh.kernel), Int64(sw.kernel), Int64(sh.stride), Int64(sw.stride),
+                    Int64(sh.padding), Int64(sw.padding), Int64(sh.dilation), Int64(sw.dilation),
+                    UnsafeMutablePointer<Float>(bitPattern: pv)! + range.lowerBound * outPlane,
+                    UnsafeMutablePointer<Int64>(bitPattern: pi)! + range.lowerBound * outPlane)
+            }
+            return
+        }
         w.withTable { t in
             let (OD, OH, OW) = (t.outSize[0], t.outSize[1], t.outSize[2])
             let (H, W) = (t.inSize[1], t.inSize[2])
@@ -135,15 +157,17 @@ enum PoolKernels {
                                 let (w0, wn) = (t.w[3 * ow], t.w[3 * ow + 1])
                                 var best = -T.infinity
                                 var bestIndex = (d0 * H + h0) * W + w0
+                                // Branch-free selects: on random data the maximum moves
+                                // unpredictably, and mispredicted branches dominated.
                                 for i in 0..<dn {
                                     for j in 0..<hn {
-                                        let row = ((d0 + i * sd) * H + h0 + j * sh) * W + w0
+                                        let row = ((d0 &+ i &* sd) &* H &+ h0 &+ j &* sh) &* W &+ w0
                                         for k in 0..<wn {
-                                            let value = src[row + k * sw]
-                                            if value > best || value.isNaN {
-                                                best = value
-                                                bestIndex = row + k * sw
-                                            }
+                                            let index = row &+ k &* sw
+                                            let value = src[index]
+                                            let take = value > best || value != value
+                                            best = take ? value : best
+                                            bestIndex = take ? index : bestIndex
                                         }
                                     }
                                 }
