@@ -92,3 +92,6 @@ EMBER_OPTIM_VARIANTS(ember_adagrad_f32, adagrad_body_f32,
 EMBER_OPTIM_VARIANTS(ember_adagrad_f64, adagrad_body_f64,
                      (double *param, const double *grad, double *sum, int64_t n, EmberAdagradArgs args),
                      (param, grad, sum, n, args))
+
+EMBER_OPTIM_VARIANTS(ember_scale_f32, scale_body_f32, (float *x, int64_t n, float c), (x, n, c))
+EMBER_OPTIM_VARIANTS(ember_scale_f64, scale_body_f64, (double *x, int64_t n, double c), (x, n, c))

@@ -190,5 +190,9 @@ static inline __attribute__((always_inline)) double EMBER_CAT(norm_partial_body,
     return ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]));
 }
 
+static inline __attribute__((always_inline)) void EMBER_CAT(scale_body, SFX)(T *x, int64_t n, T c) {
+    for (int64_t i = 0; i < n; i++) x[i] = x[i] * c;
+}
+
 #undef EMBER_CAT
 #undef EMBER_CAT2

@@ -90,6 +90,10 @@ void ember_adagrad_f64(double *param, const double *grad, double *sum, int64_t n
 double ember_norm_partial_f32(const float *x, int64_t n, int32_t kind);
 double ember_norm_partial_f64(const double *x, int64_t n, int32_t kind);
 
+/// x[i] *= c for n contiguous elements (gradient clipping's scale).
+void ember_scale_f32(float *x, int64_t n, float c);
+void ember_scale_f64(double *x, int64_t n, double c);
+
 #ifdef __cplusplus
 }
 #endif

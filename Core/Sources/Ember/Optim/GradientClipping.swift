@@ -67,7 +67,7 @@ public func clipGradsWithNorm_(_ parameters: [Tensor], maxNorm: Double, totalNor
     withNoGrad {
         // PyTorch evaluates `max_norm / (total_norm + 1e-6)` as reciprocal times max_norm.
         let coefficient = totalNorm.add(1e-6).reciprocal().mul(.double(maxNorm)).clamp(max: 1.0)
-        for grad in grads { grad.mul_(coefficient) }
+        for grad in grads { GradientNorm.scale_(grad, by: coefficient) }
     }
 }
 
@@ -120,6 +120,25 @@ enum GradientNorm {
     private static func combine(_ partials: [Double], kind: Int32) -> Double {
         if kind == 2 { return partials.reduce(0) { $0.isNaN || $1.isNaN ? .nan : Swift.max($0, $1) } }
         return partials.reduce(0, +)
+    }
+
+    /// `grad.mul_(coefficient)` (a 0-d tensor): one pass for contiguous float32/float64
+    /// gradients, with the coefficient rounded to the gradient's dtype as PyTorch's mul does.
+    static func scale_(_ grad: Tensor, by coefficient: Tensor) {
+        guard grad.isContiguous, grad.dtype == .float32 || grad.dtype == .float64 else {
+            grad.mul_(coefficient)
+            return
+        }
+        let c = coefficient.item(Double.self), count = grad.count
+        let base = grad.dataPointer
+        parallelFor(count, grain: elementwiseGrain) { range in
+            if grad.dtype == .float64 {
+                ember_scale_f64(base.assumingMemoryBound(to: Double.self) + range.lowerBound, Int64(range.count), c)
+            } else {
+                ember_scale_f32(base.assumingMemoryBound(to: Float.self) + range.lowerBound, Int64(range.count), Float(c))
+            }
+        }
+        grad.storage.bumpVersion()
     }
 
     /// The norm of the per-tensor norms.
