@@ -5,6 +5,7 @@
 #include "CEmberKernels.h"
 #include <math.h>
 #include <stdint.h>
+#include <stdlib.h>
 
 // First and one-past-last tap t of a window starting at s with step d and k taps such that
 // 0 <= s + t*d < n.
@@ -68,6 +69,54 @@ __attribute__((target("avx2,fma"))) static void ember_max_pool2d_avx2(
     if (hi > OW) hi = OW;
     if (lo > hi) lo = hi;
     const __m256i lanes = _mm256_mullo_epi32(_mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7), _mm256_set1_epi32((int)sw));
+    // When every window is whole (no padding or ceil-mode overhang reaches a window), the
+    // outputs are independent of their row: gather 8 consecutive outputs of the flattened
+    // plane at once, so narrow planes (14×14 and less) vectorise too.
+    int64_t first_h, end_h, first_w, end_w, last_first_h, last_end_h, last_first_w, last_end_w;
+    ember_window_taps(-ph, dh, kh, H, &first_h, &end_h);
+    ember_window_taps((OH - 1) * sh - ph, dh, kh, H, &last_first_h, &last_end_h);
+    ember_window_taps(-pw, dw, kw, W, &first_w, &end_w);
+    ember_window_taps((OW - 1) * sw - pw, dw, kw, W, &last_first_w, &last_end_w);
+    int whole = OH > 0 && OW > 0 && first_h == 0 && last_end_h == kh && first_w == 0 && last_end_w == kw &&
+                ph == 0 && pw == 0 && (OH - 1) * sh + (kh - 1) * dh < H && (OW - 1) * sw + (kw - 1) * dw < W;
+    if (whole && OH * OW >= 8) {
+        int64_t n = OH * OW;
+        int32_t *base = (int32_t *)malloc((size_t)n * sizeof(int32_t));
+        if (base == NULL) goto rows;
+        for (int64_t oh = 0; oh < OH; oh++)
+            for (int64_t ow = 0; ow < OW; ow++) base[oh * OW + ow] = (int32_t)(oh * sh * W + ow * sw);
+        for (int64_t p = 0; p < planes; p++) {
+            const float *src = x + p * H * W;
+            float *vals = values + p * n;
+            int64_t *idx = indices + p * n;
+            int64_t o = 0;
+            for (; o + 8 <= n; o += 8) {
+                __m256i b = _mm256_loadu_si256((const __m256i *)(base + o));
+                __m256 best = _mm256_set1_ps(-INFINITY);
+                __m256i best_index = b;
+                for (int64_t j = 0; j < kh; j++) {
+                    for (int64_t k = 0; k < kw; k++) {
+                        __m256i at = _mm256_add_epi32(b, _mm256_set1_epi32((int)(j * dh * W + k * dw)));
+                        __m256 v = _mm256_i32gather_ps(src, at, 4);
+                        __m256 take = _mm256_or_ps(_mm256_cmp_ps(v, best, _CMP_GT_OQ), _mm256_cmp_ps(v, v, _CMP_UNORD_Q));
+                        best = _mm256_blendv_ps(best, v, take);
+                        best_index = _mm256_castps_si256(
+                            _mm256_blendv_ps(_mm256_castsi256_ps(best_index), _mm256_castsi256_ps(at), take));
+                    }
+                }
+                _mm256_storeu_ps(vals + o, best);
+                _mm256_storeu_si256((__m256i *)(idx + o), _mm256_cvtepi32_epi64(_mm256_castsi256_si128(best_index)));
+                _mm256_storeu_si256((__m256i *)(idx + o + 4), _mm256_cvtepi32_epi64(_mm256_extracti128_si256(best_index, 1)));
+            }
+            for (; o < n; o++) {
+                int64_t oh = o / OW, ow = o % OW;
+                ember_max_window(src, W, oh * sh, dh, 0, kh, ow * sw, dw, 0, kw, &vals[o], &idx[o]);
+            }
+        }
+        free(base);
+        return;
+    }
+rows:
     for (int64_t p = 0; p < planes; p++) {
         const float *src = x + p * H * W;
         float *vals = values + p * OH * OW;

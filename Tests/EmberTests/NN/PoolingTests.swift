@@ -116,7 +116,8 @@ final class PoolingTests: XCTestCase {
         x[0, 1, 0..<4, 0..<30] = Tensor.full([4, 30], .double(-.infinity))
         let configs: [(IntOrTuple, IntOrTuple, IntOrTuple, IntOrTuple, Bool)] = [
             (2, 2, 0, 1, false), (3, 2, 1, 1, true), (3, 1, 1, 1, false), ([2, 3], [1, 3], [1, 1], [2, 1], false),
-            (3, 2, 1, 2, true), ([1, 4], [2, 1], 0, [1, 3], false),
+            (3, 2, 1, 2, true), ([1, 4], [2, 1], 0, [1, 3], false), (3, 3, 0, 1, false), ([2, 3], [1, 2], 0, [2, 1], false),
+            (2, 2, 0, 1, true),
         ]
         for (k, s, p, d, ceil) in configs {
             let fast = Functional.maxPool2dWithIndices(x, kernelSize: k, stride: s, padding: p, dilation: d, ceilMode: ceil)
