@@ -65,8 +65,19 @@ public func clipGradsWithNorm_(_ parameters: [Tensor], maxNorm: Double, totalNor
     let grads = parameters.compactMap(\.grad)
     guard !grads.isEmpty else { return }
     withNoGrad {
-        // PyTorch evaluates `max_norm / (total_norm + 1e-6)` as reciprocal times max_norm.
-        let coefficient = totalNorm.add(1e-6).reciprocal().mul(.double(maxNorm)).clamp(max: 1.0)
+        // PyTorch evaluates `max_norm / (total_norm + 1e-6)` as reciprocal times max_norm, in
+        // the norm's dtype, then clamps to 1 (NaN stays NaN).
+        let coefficient: Tensor
+        switch totalNorm.dtype {
+        case .float32:
+            let c = Float(maxNorm) * (1 / (totalNorm.item(Float.self) + Float(1e-6)))
+            coefficient = Tensor(scalar: c > 1 ? 1 : c)
+        case .float64:
+            let c = maxNorm * (1 / (totalNorm.item(Double.self) + 1e-6))
+            coefficient = Tensor(scalar: c > 1 ? 1 : c)
+        default:
+            coefficient = totalNorm.add(1e-6).reciprocal().mul(.double(maxNorm)).clamp(max: 1.0)
+        }
         for grad in grads { GradientNorm.scale_(grad, by: coefficient) }
     }
 }
@@ -113,7 +124,11 @@ enum GradientNorm {
         }
         let combined = combine(partials, kind: kind)
         let value = kind == 0 ? combined.squareRoot() : combined
-        return Tensor(scalar: .double(value), dtype: t.dtype).item(Double.self)
+        switch t.dtype {
+        case .float64: return value
+        case .float32: return Double(Float(value))
+        default: return Tensor(scalar: .double(value), dtype: t.dtype).item(Double.self)
+        }
     }
 
     /// Sums (or maxima, NaN-propagating) of partial results.
