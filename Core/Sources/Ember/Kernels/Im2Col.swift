@@ -163,7 +163,9 @@ enum Im2Col {
                                 let row = plane + (id * H + ih) * W + run.ow * sw + off
                                 for t in 0..<lo { out[t] = 0 }
                                 if sw == 1 {
-                                    for t in lo..<hi { out[t] = row[t] }
+                                    // memcpy: the loop does not vectorise (the compiler cannot
+                                    // rule out aliasing) and runs are short.
+                                    (out + lo).update(from: row + lo, count: hi - lo)
                                 } else {
                                     for t in lo..<hi { out[t] = row[t * sw] }
                                 }
@@ -209,7 +211,7 @@ enum Im2Col {
                                 let values = src + run.j
                                 let row = plane + (id * H + ih) * W + run.ow * sw + off
                                 if sw == 1 {
-                                    for t in lo..<hi { row[t] += values[t] }
+                                    addRow(row + lo, values + lo, hi - lo)
                                 } else {
                                     for t in lo..<hi { row[t * sw] += values[t] }
                                 }
@@ -219,6 +221,33 @@ enum Im2Col {
                     }
                 }
             }
+        }
+    }
+
+    /// `dst[t] += src[t]` for `t < n`, in SIMD registers (the plain loop does not vectorise:
+    /// the compiler cannot rule out aliasing).
+    @inline(__always)
+    static func addRow<T: FloatElement>(_ dst: UnsafeMutablePointer<T>, _ src: UnsafePointer<T>, _ n: Int) {
+        var t = 0
+        let (d, s) = (UnsafeMutableRawPointer(dst), UnsafeRawPointer(src))
+        if T.self == Float.self {
+            while t + 8 <= n {
+                let sum = d.loadUnaligned(fromByteOffset: t * 4, as: SIMD8<Float>.self)
+                    + s.loadUnaligned(fromByteOffset: t * 4, as: SIMD8<Float>.self)
+                d.storeBytes(of: sum, toByteOffset: t * 4, as: SIMD8<Float>.self)
+                t += 8
+            }
+        } else if T.self == Double.self {
+            while t + 4 <= n {
+                let sum = d.loadUnaligned(fromByteOffset: t * 8, as: SIMD4<Double>.self)
+                    + s.loadUnaligned(fromByteOffset: t * 8, as: SIMD4<Double>.self)
+                d.storeBytes(of: sum, toByteOffset: t * 8, as: SIMD4<Double>.self)
+                t += 4
+            }
+        }
+        while t < n {
+            dst[t] += src[t]
+            t += 1
         }
     }
 }
