@@ -124,6 +124,9 @@ final class ConvolutionTests: XCTestCase {
     func testKernelPathsAgainstUnfoldMatmul() {
         for (n, c, o, k, hw, stride, pad) in [
             (1, 8, 16, 3, 40, 1, 1), (5, 6, 4, 3, 21, 2, 0), (20, 3, 5, 1, 9, 1, 0), (1, 33, 7, 1, 37, 1, 0),
+            // Winograd F(2×2, 3×3) forward (float32, 3×3, stride 1, ≥ 32 channels): even and odd
+            // output sizes, with and without padding.
+            (1, 32, 32, 3, 13, 1, 1), (3, 40, 36, 3, 9, 1, 0), (2, 32, 48, 3, 16, 1, 1),
         ] {
             let g = Generator().manualSeed(UInt64(n * 100 + c))
             let x = Tensor.randn([n, c, hw, hw], generator: g).requiresGrad_()
@@ -140,6 +143,21 @@ final class ConvolutionTests: XCTestCase {
             assertClose(x.grad!.double(), xd.grad!, rtol: 1e-4, atol: 1e-4, "grad input n=\(n)")
             assertClose(w.grad!.double(), wd.grad!, rtol: 1e-4, atol: 1e-3, "grad weight n=\(n)")
         }
+    }
+
+    /// The Winograd forward is chosen for the shapes `testKernelPathsAgainstUnfoldMatmul` uses
+    /// it for, and not for small channel counts, strides or float64.
+    func testWinogradSelection() {
+        func geometry(_ c: Int, _ k: Int, stride: Int = 1) -> ConvGeometry {
+            ConvGeometry(
+                batch: 1, inChannels: c, outChannels: c, groups: 1, inSize: [13, 13], kernel: [k, k], stride: [stride, stride],
+                padBefore: [1, 1], padAfter: [1, 1], dilation: [1, 1])
+        }
+        XCTAssertTrue(ConvKernels.winogradApplies(geometry(32, 3), .float32))
+        XCTAssertFalse(ConvKernels.winogradApplies(geometry(32, 3), .float64))
+        XCTAssertFalse(ConvKernels.winogradApplies(geometry(16, 3), .float32))
+        XCTAssertFalse(ConvKernels.winogradApplies(geometry(32, 5), .float32))
+        XCTAssertFalse(ConvKernels.winogradApplies(geometry(32, 3, stride: 2), .float32))
     }
 
     func testDTypes() {

@@ -26,6 +26,7 @@ enum ConvKernels {
     /// `out = conv(x, w) + bias` for contiguous `x` (input shape), `w` (weight shape) and
     /// `bias` ([outChannels]).
     static func forward<T: FloatElement>(_ x: Tensor, _ w: Tensor, _ bias: Tensor?, _ g: ConvGeometry, _: T.Type) -> Tensor {
+        if T.self == Float.self && winogradApplies(g, .float32) { return winogradForward(x, w, bias, g) }
         let out = Tensor(empty: g.outputShape, dtype: T.dtype)
         let (n, groups, L, K, M) = (g.batch, g.groups, g.outPlane, g.colRows, g.outPerGroup)
         if out.count == 0 { return out }
