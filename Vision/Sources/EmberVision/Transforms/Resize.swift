@@ -9,6 +9,8 @@ extension TF {
     ///     (the longer edge truncates, as torchvision's `int(s * long / short)`); nil with `maxSize`
     ///     scales the longer edge to `maxSize`.
     ///   - maxSize: with a one-element `size`, the longer edge's upper bound.
+    ///   - interpolation: `nearest`, `nearest-exact`, `bilinear` or `bicubic` (torchvision's
+    ///     `InterpolationMode`; Core's ``InterpolationMode`` is shared with `Functional.interpolate`).
     ///   - antialias: low-pass filter when downscaling (bilinear and bicubic only; v2's default true).
     ///
     /// Results equal torchvision's on CPU: uint8 bilinear/bicubic use PyTorch's int16 fixed-point
@@ -51,6 +53,9 @@ extension TF {
                 let cols = ResizeWeights.plainFloat(input: w, output: outW, cubic: cubic)
                 ResizeKernels.plainFloat(planes.base(Float.self), out.visionPointer(Float.self), planes.planes, h, w, rows, cols)
             }
+        case .linear, .trilinear, .area:
+            preconditionFailure(
+                "resize: interpolation \(interpolation.rawValue) is not an image mode; use nearest, nearest-exact, bilinear or bicubic")
         }
         return withExtendedLifetime(planes) { out }
     }
