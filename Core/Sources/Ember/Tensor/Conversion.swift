@@ -81,10 +81,12 @@ extension Tensor {
 }
 
 /// Copies with conversion between any two dtypes, following PyTorch's casts: floating to
-/// integer truncates toward zero, anything to bool tests for non-zero.
+/// integer truncates toward zero, anything to bool tests for non-zero, complex to real keeps
+/// the real part.
 func copyCast(from source: Tensor, into out: Tensor) {
     struct SourceVisitor: DTypeVisitor {
         static var handlesFloat8: Bool { true }
+        static var handlesComplex: Bool { true }
         let source: Tensor, out: Tensor
         func visit<S: TensorElement>(_: S.Type) { out.dtype.visit(CastKernel<S>(source: source, out: out)) }
     }
@@ -93,10 +95,16 @@ func copyCast(from source: Tensor, into out: Tensor) {
 
 private struct CastKernel<S: TensorElement>: DTypeVisitor {
     static var handlesFloat8: Bool { true }
+    static var handlesComplex: Bool { true }
     let source: Tensor, out: Tensor
     func visit<D: TensorElement>(_: D.Type) {
         if S.self == D.self {
             Elementwise.map(source, into: out) { (x: S) -> D in unsafeBitCast(x, to: D.self) }
+        } else if S.dtype.isComplex {
+            // Complex to real keeps the real part (bool tests both parts), as PyTorch casts.
+            Elementwise.map(source, into: out) { (x: S) -> D in
+                D(fromReal: x.doubleValue, imaginary: x.imaginaryDoubleValue)
+            }
         } else if S.dtype.isFloatingPoint {
             Elementwise.map(source, into: out) { (x: S) -> D in D(fromDouble: x.doubleValue) }
         } else {

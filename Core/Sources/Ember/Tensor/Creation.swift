@@ -181,9 +181,16 @@ extension Tensor {
     private func fillRaw(_ value: Scalar) {
         struct Fill: DTypeVisitor {
             static var handlesFloat8: Bool { true }
+            static var handlesComplex: Bool { true }
             let t: Tensor, value: Scalar
             func visit<T: TensorElement>(_: T.Type) {
-                let v: T = T.dtype.isFloatingPoint ? T(fromDouble: value.doubleValue) : T(fromInt64: value.int64Value)
+                let v: T
+                if case .complex(let re, let im) = value {
+                    v = T(fromReal: re, imaginary: im)
+                } else {
+                    v = T.dtype.isFloatingPoint || T.dtype.isComplex
+                        ? T(fromDouble: value.doubleValue) : T(fromInt64: value.int64Value)
+                }
                 let p = t.pointer(as: T.self)
                 let loop = StridedLoop(shape: t.shape, strides: [t.strides])
                 let s = loop.innerStrides[0]

@@ -1,7 +1,8 @@
 /// The element type of a tensor, with PyTorch's names and promotion rules.
 ///
-/// The cases mirror `torch.float32`, `torch.int64`, ... . Complex types are reserved for the
-/// audio work; the promotion lattice below already treats "complex" as the highest category.
+/// The cases mirror `torch.float32`, `torch.int64`, ... . `complex64` and `complex128` hold
+/// interleaved (real, imaginary) pairs of float32/float64 (see `ComplexElement.swift`) and
+/// are the highest promotion category, as in PyTorch.
 /// The float8 types (`torch.float8_e4m3fn`, `torch.float8_e5m2`) are storage formats: they are
 /// read, written, copied, viewed and converted, but ops do no arithmetic on them (see
 /// `Float8.swift`).
@@ -10,6 +11,7 @@ public enum DType: String, Sendable, Hashable, CaseIterable, CustomStringConvert
     case int64, int32, int16, int8, uint8
     case bool
     case float8e4m3fn = "float8_e4m3fn", float8e5m2 = "float8_e5m2"
+    case complex64, complex128
 
     /// PyTorch's default floating dtype (`torch.get_default_dtype()`).
     public static let defaultFloat: DType = .float32
@@ -17,7 +19,8 @@ public enum DType: String, Sendable, Hashable, CaseIterable, CustomStringConvert
     /// Bytes per element.
     public var itemSize: Int {
         switch self {
-        case .float64, .int64: return 8
+        case .complex128: return 16
+        case .float64, .int64, .complex64: return 8
         case .float32, .int32: return 4
         case .float16, .bfloat16, .int16: return 2
         case .int8, .uint8, .bool, .float8e4m3fn, .float8e5m2: return 1
@@ -44,10 +47,11 @@ public enum DType: String, Sendable, Hashable, CaseIterable, CustomStringConvert
     /// The name PyTorch prints, e.g. `torch.float32` becomes `float32`.
     public var description: String { rawValue }
 
-    /// The category used by PyTorch's promotion: bool < integral < floating (< complex).
+    /// The category used by PyTorch's promotion: bool < integral < floating < complex.
     var category: Int {
         if self == .bool { return 0 }
         if isIntegral { return 1 }
+        if isComplex { return 3 }
         return 2
     }
 
@@ -59,6 +63,7 @@ public enum DType: String, Sendable, Hashable, CaseIterable, CustomStringConvert
             "Promotion for Float8 Types is not supported, attempted to promote \(a.scalarTypeName) and \(b.scalarTypeName)")
         if a == .bool { return b }
         if b == .bool { return a }
+        if a.isComplex || b.isComplex { return promoteComplex(a, b) }
         switch (a.isFloatingPoint, b.isFloatingPoint) {
         case (true, false): return a
         case (false, true): return b
@@ -83,6 +88,9 @@ public enum Scalar: Sendable, Hashable, CustomStringConvertible {
     case bool(Bool)
     case int(Int64)
     case double(Double)
+    /// A Python `complex` (`1 + 2j`): promotes like PyTorch's wrapped complex numbers, to the
+    /// default complex dtype (complex64) or the complex counterpart of a floating tensor.
+    case complex(Double, Double)
 
     /// The dtype PyTorch gives a wrapped Python number of this kind.
     var wrappedDType: DType {
@@ -90,6 +98,7 @@ public enum Scalar: Sendable, Hashable, CustomStringConvertible {
         case .bool: return .bool
         case .int: return .int64
         case .double: return DType.defaultFloat
+        case .complex: return DType.defaultFloat.toComplex
         }
     }
 
@@ -98,6 +107,7 @@ public enum Scalar: Sendable, Hashable, CustomStringConvertible {
         case .bool(let v): return v ? 1 : 0
         case .int(let v): return Double(v)
         case .double(let v): return v
+        case .complex(let re, _): return re
         }
     }
 
@@ -106,6 +116,7 @@ public enum Scalar: Sendable, Hashable, CustomStringConvertible {
         case .bool(let v): return v ? 1 : 0
         case .int(let v): return v
         case .double(let v): return Int64(v)
+        case .complex(let re, _): return Int64(re)
         }
     }
 
@@ -114,6 +125,7 @@ public enum Scalar: Sendable, Hashable, CustomStringConvertible {
         case .bool(let v): return v ? "True" : "False"
         case .int(let v): return String(v)
         case .double(let v): return String(v)
+        case .complex(let re, let im): return "(\(re)\(im.sign == .minus ? "-" : "+")\(Swift.abs(im))j)"
         }
     }
 }
@@ -147,6 +159,10 @@ struct ResultTypeState {
     private static func combine(_ higher: DType?, _ lower: DType?) -> DType? {
         guard let higher else { return lower }
         guard let lower else { return higher }
+        // PyTorch's combine_categories: a complex lower rank keeps a floating higher rank's
+        // precision (float64 tensor * 1j is complex128).
+        if higher.isComplex { return higher }
+        if lower.isComplex { return higher.isFloatingPoint ? higher.toComplex : lower }
         if higher.isFloatingPoint { return higher }
         if higher == .bool || lower.category > higher.category { return DType.promote(higher, lower) }
         return higher

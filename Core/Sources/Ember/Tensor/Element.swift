@@ -1,7 +1,9 @@
+import ComplexModule
 import RealModule
 
 /// A Swift type that can be a tensor's element. Each dtype has exactly one such type:
-/// `Float`, `Double`, `Float16`, `BFloat16`, `Int64`, `Int32`, `Int16`, `Int8`, `UInt8`, `Bool`.
+/// `Float`, `Double`, `Float16`, `BFloat16`, `Int64`, `Int32`, `Int16`, `Int8`, `UInt8`, `Bool`,
+/// `Complex<Float>`, `Complex<Double>` (see `ComplexElement.swift`).
 public protocol TensorElement: Sendable {
     /// The dtype tensors of this element type have.
     static var dtype: DType { get }
@@ -12,6 +14,16 @@ public protocol TensorElement: Sendable {
     init(fromInt64 value: Int64)
     var doubleValue: Double { get }
     var int64Value: Int64 { get }
+    /// Conversion from a complex value, as PyTorch casts complex numbers: real types keep the
+    /// real part, bool tests both parts for non-zero. Defaults to `init(fromDouble: real)`.
+    init(fromReal real: Double, imaginary: Double)
+    /// The imaginary part (0 for real types); `doubleValue` is the real part.
+    var imaginaryDoubleValue: Double { get }
+}
+
+extension TensorElement {
+    @inline(__always) public init(fromReal real: Double, imaginary: Double) { self.init(fromDouble: real) }
+    @inline(__always) public var imaginaryDoubleValue: Double { 0 }
 }
 
 /// Elements that kernels compute on directly (half types are computed as `Float`).
@@ -129,6 +141,7 @@ extension Bool: TensorElement {
     @inline(__always) public init(fromInt64 value: Int64) { self = value != 0 }
     @inline(__always) public var doubleValue: Double { self ? 1 : 0 }
     @inline(__always) public var int64Value: Int64 { self ? 1 : 0 }
+    @inline(__always) public init(fromReal real: Double, imaginary: Double) { self = real != 0 || imaginary != 0 }
 }
 
 /// Calls the visitor's generic method with the Swift element type of a dtype: the one place
@@ -140,10 +153,15 @@ protocol DTypeVisitor {
     /// float8 tensors support; any other visitor stops on a float8 dtype with a message that
     /// names its op (`Float8Support.require`).
     static var handlesFloat8: Bool { get }
+    /// True for visitors that accept `Complex<Float>` and `Complex<Double>` (casts, fills, the
+    /// elementwise kernels, which check their op); any other visitor stops on a complex dtype
+    /// with PyTorch's "not implemented for 'ComplexFloat'" message (`ComplexSupport.require`).
+    static var handlesComplex: Bool { get }
 }
 
 extension DTypeVisitor {
     static var handlesFloat8: Bool { false }
+    static var handlesComplex: Bool { false }
 }
 
 extension DType {
@@ -165,6 +183,12 @@ extension DType {
         case .float8e5m2:
             Float8Support.require(visitor, self)
             return visitor.visit(Float8E5M2.self)
+        case .complex64:
+            ComplexSupport.require(visitor, self)
+            return visitor.visit(Complex<Float>.self)
+        case .complex128:
+            ComplexSupport.require(visitor, self)
+            return visitor.visit(Complex<Double>.self)
         }
     }
 }

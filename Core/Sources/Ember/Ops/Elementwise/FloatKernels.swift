@@ -42,6 +42,8 @@ extension DType {
         case .bool: return "Bool"
         case .float8e4m3fn: return "Float8_e4m3fn"
         case .float8e5m2: return "Float8_e5m2"
+        case .complex64: return "ComplexFloat"
+        case .complex128: return "ComplexDouble"
         }
     }
 }

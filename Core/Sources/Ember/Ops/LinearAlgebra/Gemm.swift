@@ -49,6 +49,7 @@ enum Gemm {
         case .uint8: integer(a, b, out, alpha: alpha, beta: beta, UInt8.self)
         case .bool: preconditionFailure("matmul: \"addmm_impl_cpu_\" not implemented for 'Bool'")
         case .float8e4m3fn, .float8e5m2: preconditionFailure(Float8Support.unsupported("matmul", a.dtype))
+        case .complex64, .complex128: ComplexGemm.run(a, b, out, alpha: alpha, beta: beta)
         }
     }
 

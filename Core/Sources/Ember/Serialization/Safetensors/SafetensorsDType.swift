@@ -14,6 +14,7 @@ enum SafetensorsDType {
         case "BOOL": return .bool
         case "F8_E4M3": return .float8e4m3fn
         case "F8_E5M2": return .float8e5m2
+        case "C64": return .complex64
         default: return nil
         }
     }
@@ -32,6 +33,11 @@ enum SafetensorsDType {
         case .bool: return "BOOL"
         case .float8e4m3fn: return "F8_E4M3"
         case .float8e5m2: return "F8_E5M2"
+        case .complex64: return "C64"
+        case .complex128:
+            // The format has no complex128 (the Python library raises KeyError on it too);
+            // `Safetensors.save` throws before reaching here.
+            preconditionFailure("safetensors: the format has no dtype for complex128 (save complex64, or the real view: viewAsReal())")
         }
     }
 
@@ -49,8 +55,10 @@ enum SafetensorsDType {
         case .bfloat16: return 7
         case .int32: return 8
         case .float32: return 9
-        case .float64: return 10
-        case .int64: return 11
+        case .complex64: return 10
+        case .float64: return 11
+        case .int64: return 12
+        case .complex128: return 13
         }
     }
 }

@@ -11,6 +11,11 @@ public enum Safetensors {
     /// Writes `tensors` to `path`, byte-identical to the Python library's `save_file` for the same
     /// tensors and metadata. The file is written to a temporary name and renamed into place.
     public static func save(_ tensors: [String: Tensor], metadata: [String: String]? = nil, to path: String) throws {
+        if let (name, _) = tensors.first(where: { $0.value.dtype == .complex128 }) {
+            throw CheckpointError(
+                .unsupportedDType, file: path, tensor: name,
+                "safetensors has no complex128 dtype (C64 only); convert to complex64 or save viewAsReal()")
+        }
         let bytes = serialize(tensors, metadata: metadata)
         try writeAtomically(bytes, to: path)
     }
