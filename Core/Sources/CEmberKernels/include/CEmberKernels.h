@@ -69,5 +69,7 @@ void ember_reduce_softmax_f32(const float *x, float *y, int64_t rows, int64_t n)
 #include "ember_pool.h"
 // Winograd convolution transforms (winograd_kernels.c).
 #include "ember_winograd.h"
+// Fast Fourier transforms (fft_kernels.c).
+#include "ember_fft.h"
 
 #endif
