@@ -200,4 +200,21 @@ final class RandomTransformTests: XCTestCase {
         XCTAssertEqual(TenCrop(size: [8, 9], verticalFlip: true)(image, generator: g).shape, [10, 3, 8, 9])
         XCTAssertEqual(RGB()(TF.rgbToGrayscale(image), generator: g).shape, [3, 40, 52])
     }
+
+    func testGuideTrainingPipeline() throws {
+        // Docs/Vision.md's example, as written there.
+        let image = try IO.readImage(path: VisionFixtures.imagePath("chelsea.png"), mode: .rgb)
+        let train = Compose([
+            RandomResizedCrop(size: [224]),
+            RandomHorizontalFlip(),
+            ColorJitter(brightness: 0.4, contrast: 0.4, saturation: 0.4),
+            ToDtype(.float32, scale: true),
+            Normalize(mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225]),
+        ])
+        let generator = Generator(seed: 0)
+        let input = train(image, generator: generator)
+        XCTAssertEqual(input.shape, [3, 224, 224])
+        XCTAssertEqual(input.dtype, .float32)
+        assertClose(train(image, generator: Generator(seed: 0)), input, "a fixed seed reproduces the pipeline")
+    }
 }
