@@ -25,6 +25,10 @@ enum Fixtures {
             let dtype = DType(rawValue: dtypeName), let shape = dict["shape"] as? [Int],
             let data = dict["data"] as? [Any]
         else { fatalError("malformed fixture tensor: \(String(describing: value))") }
+        if dtype.isComplex {
+            // (real, imaginary) pairs, as fixturelib writes complex tensors.
+            return Tensor(data.map(double), shape: shape + [2]).to(dtype.toReal).viewAsComplex()
+        }
         if dtype.isFloatingPoint {
             let values = data.map(double)
             return Tensor(values, shape: shape).to(dtype)
@@ -51,6 +55,13 @@ func assertClose(
     _ actual: Tensor, _ expected: Tensor, rtol: Double = 0, atol: Double = 0, checkDType: Bool = true,
     _ message: @autoclosure () -> String = "", file: StaticString = #filePath, line: UInt = #line
 ) {
+    if actual.dtype.isComplex || expected.dtype.isComplex {
+        // Complex values compare as their real and imaginary parts, each by the same rule.
+        if checkDType { XCTAssertEqual(actual.dtype, expected.dtype, "dtype \(message())", file: file, line: line) }
+        let pairs = { (t: Tensor) in t.dtype.isComplex ? t.detach().viewAsReal() : Tensor.complex(real: t.detach().to(.float64), imag: Tensor.zerosLike(t, dtype: .float64)).viewAsReal() }
+        assertClose(pairs(actual), pairs(expected), rtol: rtol, atol: atol, checkDType: false, message(), file: file, line: line)
+        return
+    }
     XCTAssertEqual(actual.shape, expected.shape, "shape \(message())", file: file, line: line)
     if checkDType { XCTAssertEqual(actual.dtype, expected.dtype, "dtype \(message())", file: file, line: line) }
     guard actual.shape == expected.shape else { return }

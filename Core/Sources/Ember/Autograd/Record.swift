@@ -28,7 +28,7 @@ extension Autograd {
         _ name: String, inputs: [Tensor], output: Tensor, saving: [Tensor] = [],
         backward: @escaping (_ grad: Tensor, _ saved: [Tensor]) -> [Tensor?]
     ) -> Tensor {
-        guard needsGrad(inputs), output.dtype.isFloatingPoint,
+        guard needsGrad(inputs), output.dtype.isDifferentiable,
             !inputs.contains(where: { $0.impl === output.impl })
         else { return output }
         attach(name, inputs: inputs, outputs: [output], saving: saving) { grads, saved in backward(grads[0], saved) }
@@ -42,7 +42,7 @@ extension Autograd {
         _ name: String, inputs: [Tensor], outputs: [Tensor], saving: [Tensor] = [],
         backward: @escaping (_ grads: [Tensor], _ saved: [Tensor]) -> [Tensor?]
     ) -> [Tensor] {
-        guard needsGrad(inputs), outputs.contains(where: { $0.dtype.isFloatingPoint }),
+        guard needsGrad(inputs), outputs.contains(where: { $0.dtype.isDifferentiable }),
             !outputs.contains(where: { out in inputs.contains { $0.impl === out.impl } })
         else { return outputs }
         attach(name, inputs: inputs, outputs: outputs, saving: saving, backward: backward)
@@ -60,7 +60,7 @@ extension Autograd {
             name: name, nextEdges: inputs.map { $0.impl.gradientEdge() },
             inputMeta: inputs.map { ($0.shape, $0.dtype) }, outputMeta: outputs.map { ($0.shape, $0.dtype) },
             saved: saved, backward: backward)
-        for (nr, output) in outputs.enumerated() where output.dtype.isFloatingPoint {
+        for (nr, output) in outputs.enumerated() where output.dtype.isDifferentiable {
             let meta = output.impl.autogradMeta
             meta.gradFn = node
             meta.outputNr = nr

@@ -13,8 +13,8 @@ extension Tensor {
             isLeaf || value,
             "you can only change requires_grad flags of leaf variables. If you want to use a computed variable in a subgraph that doesn't require differentiation use detach().")
         precondition(
-            !value || dtype.isFloatingPoint,
-            "only Tensors of floating point dtype can require gradients (got \(dtype))")
+            !value || dtype.isDifferentiable,
+            "only Tensors of floating point and complex dtype can require gradients (got \(dtype))")
         if value || impl.autograd != nil { impl.autogradMeta.requiresGradLeaf = value }
         return self
     }
@@ -165,6 +165,7 @@ public enum Autograd {
         }
         return outputs.map { output in
             precondition(output.count == 1, "grad can be implicitly created only for scalar outputs (shape \(output.shape))")
+            precondition(!output.dtype.isComplex, "grad can be implicitly created only for real scalar outputs (got \(output.dtype))")
             return Tensor.onesLike(output)
         }
     }

@@ -56,10 +56,11 @@ extension DType {
 
     /// The complex dtype with this floating dtype's components (float32 → complex64, float64 →
     /// complex128; PyTorch's `toComplexType`); complex dtypes are returned unchanged.
-    /// Half types would be complex32, which Ember does not have.
+    /// float16 would be complex32 (ComplexHalf), which Ember does not have.
     public var toComplex: DType {
         switch self {
-        case .float32, .complex64: return .complex64
+        // bfloat16 has float32's range, so PyTorch maps it to complex64 too.
+        case .float32, .bfloat16, .complex64: return .complex64
         case .float64, .complex128: return .complex128
         default:
             preconditionFailure(

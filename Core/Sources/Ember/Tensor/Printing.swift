@@ -62,7 +62,8 @@ private struct TensorPrinter {
             if tensor.dtype != .defaultFloat { suffixes.append("dtype=" + Self.pythonDType[tensor.dtype]!) }
             body = "[]"
         } else {
-            if ![DType.defaultFloat, .int64, .bool].contains(tensor.dtype) {
+            // The default complex dtype (complex64 with float32 as the default) prints no suffix.
+            if ![DType.defaultFloat, DType.defaultFloat.toComplex, .int64, .bool].contains(tensor.dtype) {
                 suffixes.append("dtype=" + Self.pythonDType[tensor.dtype]!)
             }
             body = renderValues(indent: indent)
@@ -100,15 +101,49 @@ private struct TensorPrinter {
         let values: Values
         switch tensor.dtype {
         case .bool: values = .boolean(tensor.toArray(Bool.self))
+        case .complex64, .complex128: values = .floating([])
         case let d where d.isFloatingPoint:
             // Half types print through float32, as in PyTorch.
             values = .floating(d == .float64 ? tensor.toArray(Double.self) : tensor.to(.float32).toArray(Float.self).map(Double.init))
         default: values = .integer(tensor.toArray(Int64.self))
         }
         let shown = summarize ? shownIndices() : Array(0..<tensor.count)
-        let formatter = Formatter(values: values, shown: shown, options: options)
+        if tensor.dtype.isComplex {
+            // PyTorch formats complex tensors with one formatter for the real parts and one for
+            // the imaginary parts (`_tensor_str`), joined as `re+imj`.
+            let parts = tensor.rawViewAsReal()
+            let (re, im) = (Self.floats(parts.select(-1, 0)), Self.floats(parts.select(-1, 1)))
+            let formatter = ElementFormatter(
+                real: Formatter(values: re, shown: shown, options: options),
+                imag: Formatter(values: im, shown: shown, options: options))
+            let strides = Shape.contiguousStrides(tensor.shape)
+            return render(dim: 0, base: 0, indent: indent, summarize: summarize, strides: strides, formatter: formatter)
+        }
+        let formatter = ElementFormatter(real: Formatter(values: values, shown: shown, options: options), imag: nil)
         let strides = Shape.contiguousStrides(tensor.shape)
         return render(dim: 0, base: 0, indent: indent, summarize: summarize, strides: strides, formatter: formatter)
+    }
+
+    /// The values of a float32/float64 tensor as doubles, row-major.
+    private static func floats(_ t: Tensor) -> Values {
+        .floating(t.dtype == .float64 ? t.toArray(Double.self) : t.toArray(Float.self).map(Double.init))
+    }
+
+    /// Formats one element: a real value, or a complex one as PyTorch joins its parts
+    /// (`1.+2.j`, `1.-2.j`; the imaginary text is padded, suffixed with `j`, then stripped).
+    private struct ElementFormatter {
+        let real: Formatter
+        let imag: Formatter?
+
+        /// The width of one element: the real width, plus the imaginary width and its `j`.
+        var width: Int { real.width + (imag.map { $0.width + 1 } ?? 0) }
+
+        func format(_ index: Int) -> String {
+            let re = real.format(index)
+            guard let imag else { return re }
+            let im = String((imag.format(index) + "j").drop { $0 == " " })
+            return im.first == "+" || im.first == "-" ? re + im : re + "+" + im
+        }
     }
 
     /// Flat indices of the elements a summarized print shows (PyTorch's `get_summarized_data`).
@@ -132,7 +167,7 @@ private struct TensorPrinter {
     }
 
     private func render(
-        dim d: Int, base: Int, indent: Int, summarize: Bool, strides: [Int], formatter: Formatter
+        dim d: Int, base: Int, indent: Int, summarize: Bool, strides: [Int], formatter: ElementFormatter
     ) -> String {
         let shape = tensor.shape
         if shape.isEmpty { return formatter.format(0) }

@@ -98,7 +98,7 @@ extension Tensor {
     public func mul(_ other: Scalar) -> Tensor {
         let out = ElementwiseDispatch.binary(.tensor(self), .scalar(other), MulOp())
         guard ElementwiseAutograd.needed(self) else { return out }
-        return recordUnary("MulBackward0", out, saving: .nothing) { grad, _ in grad.mul(other) }
+        return recordUnary("MulBackward0", out, saving: .nothing) { grad, _ in grad.mul(other.conjugate) }
     }
 
     /// `torch.div(self, other, rounding_mode=...)`: true division without a rounding mode.
@@ -114,7 +114,7 @@ extension Tensor {
         if roundingMode != nil {
             return recordUnary("DivBackward2", out, saving: .nothing) { grad, _ in Tensor.zerosLike(grad) }
         }
-        return recordUnary("DivBackward0", out, saving: .nothing) { grad, _ in grad.div(other) }
+        return recordUnary("DivBackward0", out, saving: .nothing) { grad, _ in grad.div(other.conjugate) }
     }
 
     // In-place variants (PyTorch's trailing underscore). With autograd they record the
@@ -281,7 +281,8 @@ extension Tensor {
         let (da, db) = (a.impl.requiresGrad, b.impl.requiresGrad)
         let saving = da && db ? [b, a] : (da ? [b] : [a])
         return Autograd.record("MulBackward0", inputs: [a, b], output: out, saving: saving) { grad, saved in
-            [da ? grad.mul(saved[0]) : nil, db ? grad.mul(saved[da ? 1 : 0]) : nil]
+            // Complex inputs: PyTorch's conjugate Wirtinger gradient, grad * conj(other).
+            [da ? grad.mul(saved[0].conj()) : nil, db ? grad.mul(saved[da ? 1 : 0].conj()) : nil]
         }
     }
 
@@ -297,7 +298,8 @@ extension Tensor {
         let saving = db ? [b, a] : [b]
         return Autograd.record("DivBackward0", inputs: [a, b], output: out, saving: saving) { grad, saved in
             let other = saved[0]
-            return [da ? grad.div(other) : nil, db ? grad.neg().mul(saved[1].div(other).div(other)) : nil]
+            let conjOther = other.conj()
+            return [da ? grad.div(conjOther) : nil, db ? grad.neg().mul(saved[1].div(other).div(other).conj()) : nil]
         }
     }
 }

@@ -14,6 +14,9 @@ protocol BinaryOp {
     func apply<T: IntegerElement>(_ a: T, _ b: T) -> T
     /// The op on bools; nil when PyTorch rejects bool inputs.
     func applyBool(_ a: Bool, _ b: Bool) -> Bool?
+    /// True for ops with a complex formula (`applyComplex`; see `ComplexKernels.swift`).
+    var supportsComplex: Bool { get }
+    func applyComplex<R: ComplexComponent>(_ a: Complex<R>, _ b: Complex<R>) -> Complex<R>
 }
 
 extension BinaryOp {
@@ -30,6 +33,8 @@ protocol UnaryOp {
     func apply<T: FloatElement>(_ x: T) -> T
     func apply<T: IntegerElement>(_ x: T) -> T
     func applyBool(_ x: Bool) -> Bool?
+    var supportsComplex: Bool { get }
+    func applyComplex<R: ComplexComponent>(_ x: Complex<R>) -> Complex<R>
 }
 
 extension UnaryOp {
@@ -44,6 +49,8 @@ extension UnaryOp {
 protocol ComparisonOp {
     var name: String { get }
     func apply<T: Comparable>(_ a: T, _ b: T) -> Bool
+    var supportsComplex: Bool { get }
+    func applyComplex<R: ComplexComponent>(_ a: Complex<R>, _ b: Complex<R>) -> Bool
 }
 
 extension DType {
@@ -85,7 +92,7 @@ enum ElementwiseDispatch {
     static func binary<Op: BinaryOp>(_ a: Operand, _ b: Operand, _ op: Op, out: Tensor? = nil) -> Tensor {
         if out == nil, let result = contiguousBinary(a, b, op) { return result }
         var dtype = resultType([a, b])
-        if op.integersPromoteToFloat && !dtype.isFloatingPoint { dtype = .defaultFloat }
+        if op.integersPromoteToFloat && !dtype.isFloatingPoint && !dtype.isComplex { dtype = .defaultFloat }
         let shape = Shape.broadcast(a.shape, b.shape, op: op.name)
         if let out { checkInPlace(out, resultDType: dtype, shape: shape, op: op.name) }
         let compute = dtype.computeDType
@@ -100,7 +107,7 @@ enum ElementwiseDispatch {
     /// Runs a unary op; integer inputs of float-valued ops become the default float dtype.
     static func unary<Op: UnaryOp>(_ a: Tensor, _ op: Op, out: Tensor? = nil) -> Tensor {
         var dtype = a.dtype
-        if op.integersPromoteToFloat && !dtype.isFloatingPoint { dtype = .defaultFloat }
+        if op.integersPromoteToFloat && !dtype.isFloatingPoint && !dtype.isComplex { dtype = .defaultFloat }
         if let out { checkInPlace(out, resultDType: dtype, shape: a.shape, op: op.name) }
         let compute = dtype.computeDType
         let x = a.to(compute)
@@ -142,6 +149,7 @@ enum ElementwiseDispatch {
 }
 
 private struct BinaryKernel<Op: BinaryOp>: DTypeVisitor {
+    static var handlesComplex: Bool { true }
     let x: Tensor, y: Tensor, result: Tensor, op: Op
     func visit<T: TensorElement>(_: T.Type) {
         switch T.self {
@@ -155,12 +163,19 @@ private struct BinaryKernel<Op: BinaryOp>: DTypeVisitor {
         case is Bool.Type:
             precondition(op.applyBool(false, false) != nil, "\(op.name): not supported for bool tensors")
             Elementwise.map(x, y, into: result) { (a: Bool, b: Bool) in op.applyBool(a, b)! }
+        case is Complex<Float>.Type:
+            ComplexSupport.check(op.supportsComplex, op.name, T.dtype)
+            Elementwise.map(x, y, into: result) { (a: Complex<Float>, b: Complex<Float>) in op.applyComplex(a, b) }
+        case is Complex<Double>.Type:
+            ComplexSupport.check(op.supportsComplex, op.name, T.dtype)
+            Elementwise.map(x, y, into: result) { (a: Complex<Double>, b: Complex<Double>) in op.applyComplex(a, b) }
         default: preconditionFailure("\(op.name): no kernel for \(T.dtype)")
         }
     }
 }
 
 private struct UnaryKernel<Op: UnaryOp>: DTypeVisitor {
+    static var handlesComplex: Bool { true }
     let x: Tensor, result: Tensor, op: Op
     func visit<T: TensorElement>(_: T.Type) {
         switch T.self {
@@ -174,12 +189,19 @@ private struct UnaryKernel<Op: UnaryOp>: DTypeVisitor {
         case is Bool.Type:
             precondition(op.applyBool(false) != nil, "\(op.name): not supported for bool tensors")
             Elementwise.map(x, into: result) { (a: Bool) in op.applyBool(a)! }
+        case is Complex<Float>.Type:
+            ComplexSupport.check(op.supportsComplex, op.name, T.dtype)
+            Elementwise.map(x, into: result) { (a: Complex<Float>) in op.applyComplex(a) }
+        case is Complex<Double>.Type:
+            ComplexSupport.check(op.supportsComplex, op.name, T.dtype)
+            Elementwise.map(x, into: result) { (a: Complex<Double>) in op.applyComplex(a) }
         default: preconditionFailure("\(op.name): no kernel for \(T.dtype)")
         }
     }
 }
 
 private struct CompareKernel<Op: ComparisonOp>: DTypeVisitor {
+    static var handlesComplex: Bool { true }
     let x: Tensor, y: Tensor, result: Tensor, op: Op
     func visit<T: TensorElement>(_: T.Type) {
         switch T.self {
@@ -192,6 +214,12 @@ private struct CompareKernel<Op: ComparisonOp>: DTypeVisitor {
         case is UInt8.Type: Elementwise.map(x, y, into: result) { (a: UInt8, b: UInt8) in op.apply(a, b) }
         case is Bool.Type:
             Elementwise.map(x, y, into: result) { (a: Bool, b: Bool) in op.apply(a ? 1 : 0, b ? 1 : 0) }
+        case is Complex<Float>.Type:
+            ComplexSupport.check(op.supportsComplex, op.name, T.dtype)
+            Elementwise.map(x, y, into: result) { (a: Complex<Float>, b: Complex<Float>) in op.applyComplex(a, b) }
+        case is Complex<Double>.Type:
+            ComplexSupport.check(op.supportsComplex, op.name, T.dtype)
+            Elementwise.map(x, y, into: result) { (a: Complex<Double>, b: Complex<Double>) in op.applyComplex(a, b) }
         default: preconditionFailure("\(op.name): no kernel for \(T.dtype)")
         }
     }

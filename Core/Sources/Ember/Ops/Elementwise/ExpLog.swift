@@ -42,7 +42,7 @@ extension Tensor {
     /// `torch.exp`. Contiguous float32 runs through a vectorised kernel (within 1 ulp).
     public func exp() -> Tensor {
         unaryOp("ExpBackward0", saving: .output, { ElementwiseDispatch.unary(self, ExpOp(), fast: ember_exp_f32) }) { grad, y in
-            grad.mul(y)
+            grad.mul(y.conj())
         }
     }
     /// `torch.exp2`: 2^x.

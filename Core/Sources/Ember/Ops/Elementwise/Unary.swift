@@ -56,7 +56,8 @@ extension Tensor {
     }
     /// `torch.abs`; keeps integer dtypes (and wraps on the most negative value, like C).
     public func abs() -> Tensor {
-        unaryOp("AbsBackward0", saving: .input, { ElementwiseDispatch.unary(self, AbsOp()) }) { grad, x in grad.mul(x.sign()) }
+        if dtype.isComplex { return complexAbs() }
+        return unaryOp("AbsBackward0", saving: .input, { ElementwiseDispatch.unary(self, AbsOp()) }) { grad, x in grad.mul(x.sign()) }
     }
     /// `torch.sign`: -1, 0 or 1 in the input's dtype (NaN gives 0). Its gradient is zero.
     public func sign() -> Tensor { zeroGradOp("SignBackward0") { ElementwiseDispatch.unary(self, SignOp()) } }

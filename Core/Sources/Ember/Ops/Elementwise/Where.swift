@@ -113,6 +113,7 @@ extension Tensor {
 
 /// Selection copies elements bit for bit, so every dtype (half types included) runs as is.
 private struct WhereKernel: DTypeVisitor {
+    static var handlesComplex: Bool { true }
     let condition: Tensor, x: Tensor, y: Tensor, result: Tensor
     func visit<T: TensorElement>(_: T.Type) {
         Elementwise.map(condition, x, y, into: result) { (c: Bool, a: T, b: T) in c ? a : b }
@@ -120,6 +121,7 @@ private struct WhereKernel: DTypeVisitor {
 }
 
 private struct MaskedFillKernel: DTypeVisitor {
+    static var handlesComplex: Bool { true }
     let target: Tensor, mask: Tensor, fill: Tensor
     func visit<T: TensorElement>(_: T.Type) {
         let value = fill.pointer(as: T.self).pointee

@@ -230,8 +230,9 @@ extension Tensor {
         let (needA, needB) = (a.requiresGrad, b.requiresGrad)
         let saving = (needB ? [a] : []) + (needA ? [b] : [])
         return Autograd.record(name, inputs: [a, b], output: out, saving: saving) { grad, saved in
-            let savedA = needB ? saved[0] : nil
-            let savedB = needA ? saved[needB ? 1 : 0] : nil
+            // Complex operands: the products' gradients use the conjugates (grad·Bᴴ, Aᴴ·grad).
+            let savedA = needB ? saved[0].conj() : nil
+            let savedB = needA ? saved[needB ? 1 : 0].conj() : nil
             let (gradA, gradB) = backward(grad, savedA, savedB)
             return [gradA, gradB]
         }
@@ -247,8 +248,9 @@ extension Tensor {
         let saving = (needB ? [a] : []) + (needA ? [b] : [])
         func scaled(_ t: Tensor?, _ factor: Double) -> Tensor? { factor == 1 ? t : t?.mul(.double(factor)) }
         return Autograd.record(name, inputs: [input, a, b], output: out, saving: saving) { grad, saved in
-            let savedA = needB ? saved[0] : nil
-            let savedB = needA ? saved[needB ? 1 : 0] : nil
+            // Complex operands: the products' gradients use the conjugates (grad·Bᴴ, Aᴴ·grad).
+            let savedA = needB ? saved[0].conj() : nil
+            let savedB = needA ? saved[needB ? 1 : 0].conj() : nil
             let (gradA, gradB) = backward(grad, savedA, savedB)
             return [needInput ? scaled(grad, beta) : nil, scaled(gradA, alpha), scaled(gradB, alpha)]
         }

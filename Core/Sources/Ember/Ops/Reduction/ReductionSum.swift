@@ -73,6 +73,9 @@ enum Reduction {
     /// `sum` with its backward (`SumBackward0` over every dim, `SumBackward1` over `dims`):
     /// the gradient broadcast back over the reduced dims.
     static func sum(_ input: Tensor, dims: [Int]?, keepDim: Bool, dtype: DType?) -> Tensor {
+        if input.dtype.isComplex || dtype?.isComplex == true {
+            return ComplexReduction.sum(input, dims: dims, keepDim: keepDim, dtype: dtype, mean: false)
+        }
         guard Autograd.needsGrad(input) else { return sumForward(input, dims: dims, keepDim: keepDim, dtype: dtype) }
         let out = withNoGrad { sumForward(input, dims: dims, keepDim: keepDim, dtype: dtype) }
         let shape = input.shape
@@ -98,6 +101,9 @@ enum Reduction {
     /// `mean` with its backward (`MeanBackward0`/`MeanBackward1`): the gradient divided by
     /// the count and broadcast back.
     static func mean(_ input: Tensor, dims: [Int]?, keepDim: Bool, dtype: DType?) -> Tensor {
+        if input.dtype.isComplex || dtype?.isComplex == true {
+            return ComplexReduction.sum(input, dims: dims, keepDim: keepDim, dtype: dtype, mean: true)
+        }
         guard Autograd.needsGrad(input) else { return meanForward(input, dims: dims, keepDim: keepDim, dtype: dtype) }
         let out = withNoGrad { meanForward(input, dims: dims, keepDim: keepDim, dtype: dtype) }
         let shape = input.shape

@@ -309,6 +309,7 @@ final class Unpickler {
         "FloatStorage": .float32, "DoubleStorage": .float64, "HalfStorage": .float16, "BFloat16Storage": .bfloat16,
         "LongStorage": .int64, "IntStorage": .int32, "ShortStorage": .int16, "CharStorage": .int8,
         "ByteStorage": .uint8, "BoolStorage": .bool,
+        "ComplexFloatStorage": .complex64, "ComplexDoubleStorage": .complex128,
         // torch.save writes dtypes without a typed storage class (float8) as bytes of an
         // untyped storage, rebuilt by `_rebuild_tensor_v3` with the dtype.
         "UntypedStorage": .uint8,
@@ -325,6 +326,7 @@ final class Unpickler {
         "int32": .int32, "int16": .int16, "int8": .int8, "uint8": .uint8, "bool": .bool,
         "float": .float32, "double": .float64, "half": .float16, "long": .int64, "int": .int32, "short": .int16,
         "float8_e4m3fn": .float8e4m3fn, "float8_e5m2": .float8e5m2,
+        "complex64": .complex64, "complex128": .complex128, "cfloat": .complex64, "cdouble": .complex128,
     ]
 
     private static let callables: Set<String> = [
