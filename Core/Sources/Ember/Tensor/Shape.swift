@@ -37,7 +37,8 @@ enum Shape {
         if a == b { return a }
         let rank = max(a.count, b.count)
         var result = [Int](repeating: 1, count: rank)
-        for i in 0..<rank {
+        // From the trailing dim, as PyTorch checks, so the first mismatch reported is the same.
+        for i in (0..<rank).reversed() {
             let x = i < rank - a.count ? 1 : a[i - (rank - a.count)]
             let y = i < rank - b.count ? 1 : b[i - (rank - b.count)]
             precondition(

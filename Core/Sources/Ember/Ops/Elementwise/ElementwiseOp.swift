@@ -153,13 +153,13 @@ private struct BinaryKernel<Op: BinaryOp>: DTypeVisitor {
     let x: Tensor, y: Tensor, result: Tensor, op: Op
     func visit<T: TensorElement>(_: T.Type) {
         switch T.self {
-        case is Float.Type: Elementwise.map(x, y, into: result) { (a: Float, b: Float) in op.apply(a, b) }
-        case is Double.Type: Elementwise.map(x, y, into: result) { (a: Double, b: Double) in op.apply(a, b) }
-        case is Int64.Type: Elementwise.map(x, y, into: result) { (a: Int64, b: Int64) in op.apply(a, b) }
-        case is Int32.Type: Elementwise.map(x, y, into: result) { (a: Int32, b: Int32) in op.apply(a, b) }
-        case is Int16.Type: Elementwise.map(x, y, into: result) { (a: Int16, b: Int16) in op.apply(a, b) }
-        case is Int8.Type: Elementwise.map(x, y, into: result) { (a: Int8, b: Int8) in op.apply(a, b) }
-        case is UInt8.Type: Elementwise.map(x, y, into: result) { (a: UInt8, b: UInt8) in op.apply(a, b) }
+        case is Float.Type: Elementwise.map(x, y, into: result, FloatBinaryFunction<Op, Float>(op: op))
+        case is Double.Type: Elementwise.map(x, y, into: result, FloatBinaryFunction<Op, Double>(op: op))
+        case is Int64.Type: Elementwise.map(x, y, into: result, IntegerBinaryFunction<Op, Int64>(op: op))
+        case is Int32.Type: Elementwise.map(x, y, into: result, IntegerBinaryFunction<Op, Int32>(op: op))
+        case is Int16.Type: Elementwise.map(x, y, into: result, IntegerBinaryFunction<Op, Int16>(op: op))
+        case is Int8.Type: Elementwise.map(x, y, into: result, IntegerBinaryFunction<Op, Int8>(op: op))
+        case is UInt8.Type: Elementwise.map(x, y, into: result, IntegerBinaryFunction<Op, UInt8>(op: op))
         case is Bool.Type:
             precondition(op.applyBool(false, false) != nil, "\(op.name): not supported for bool tensors")
             Elementwise.map(x, y, into: result) { (a: Bool, b: Bool) in op.applyBool(a, b)! }
@@ -179,13 +179,13 @@ private struct UnaryKernel<Op: UnaryOp>: DTypeVisitor {
     let x: Tensor, result: Tensor, op: Op
     func visit<T: TensorElement>(_: T.Type) {
         switch T.self {
-        case is Float.Type: Elementwise.map(x, into: result) { (a: Float) in op.apply(a) }
-        case is Double.Type: Elementwise.map(x, into: result) { (a: Double) in op.apply(a) }
-        case is Int64.Type: Elementwise.map(x, into: result) { (a: Int64) in op.apply(a) }
-        case is Int32.Type: Elementwise.map(x, into: result) { (a: Int32) in op.apply(a) }
-        case is Int16.Type: Elementwise.map(x, into: result) { (a: Int16) in op.apply(a) }
-        case is Int8.Type: Elementwise.map(x, into: result) { (a: Int8) in op.apply(a) }
-        case is UInt8.Type: Elementwise.map(x, into: result) { (a: UInt8) in op.apply(a) }
+        case is Float.Type: Elementwise.map(x, into: result, FloatUnaryFunction<Op, Float>(op: op))
+        case is Double.Type: Elementwise.map(x, into: result, FloatUnaryFunction<Op, Double>(op: op))
+        case is Int64.Type: Elementwise.map(x, into: result, IntegerUnaryFunction<Op, Int64>(op: op))
+        case is Int32.Type: Elementwise.map(x, into: result, IntegerUnaryFunction<Op, Int32>(op: op))
+        case is Int16.Type: Elementwise.map(x, into: result, IntegerUnaryFunction<Op, Int16>(op: op))
+        case is Int8.Type: Elementwise.map(x, into: result, IntegerUnaryFunction<Op, Int8>(op: op))
+        case is UInt8.Type: Elementwise.map(x, into: result, IntegerUnaryFunction<Op, UInt8>(op: op))
         case is Bool.Type:
             precondition(op.applyBool(false) != nil, "\(op.name): not supported for bool tensors")
             Elementwise.map(x, into: result) { (a: Bool) in op.applyBool(a)! }
@@ -205,13 +205,13 @@ private struct CompareKernel<Op: ComparisonOp>: DTypeVisitor {
     let x: Tensor, y: Tensor, result: Tensor, op: Op
     func visit<T: TensorElement>(_: T.Type) {
         switch T.self {
-        case is Float.Type: Elementwise.map(x, y, into: result) { (a: Float, b: Float) in op.apply(a, b) }
-        case is Double.Type: Elementwise.map(x, y, into: result) { (a: Double, b: Double) in op.apply(a, b) }
-        case is Int64.Type: Elementwise.map(x, y, into: result) { (a: Int64, b: Int64) in op.apply(a, b) }
-        case is Int32.Type: Elementwise.map(x, y, into: result) { (a: Int32, b: Int32) in op.apply(a, b) }
-        case is Int16.Type: Elementwise.map(x, y, into: result) { (a: Int16, b: Int16) in op.apply(a, b) }
-        case is Int8.Type: Elementwise.map(x, y, into: result) { (a: Int8, b: Int8) in op.apply(a, b) }
-        case is UInt8.Type: Elementwise.map(x, y, into: result) { (a: UInt8, b: UInt8) in op.apply(a, b) }
+        case is Float.Type: Elementwise.map(x, y, into: result, CompareFunction<Op, Float>(op: op))
+        case is Double.Type: Elementwise.map(x, y, into: result, CompareFunction<Op, Double>(op: op))
+        case is Int64.Type: Elementwise.map(x, y, into: result, CompareFunction<Op, Int64>(op: op))
+        case is Int32.Type: Elementwise.map(x, y, into: result, CompareFunction<Op, Int32>(op: op))
+        case is Int16.Type: Elementwise.map(x, y, into: result, CompareFunction<Op, Int16>(op: op))
+        case is Int8.Type: Elementwise.map(x, y, into: result, CompareFunction<Op, Int8>(op: op))
+        case is UInt8.Type: Elementwise.map(x, y, into: result, CompareFunction<Op, UInt8>(op: op))
         case is Bool.Type:
             Elementwise.map(x, y, into: result) { (a: Bool, b: Bool) in op.apply(a ? 1 : 0, b ? 1 : 0) }
         case is Complex<Float>.Type:
@@ -223,4 +223,31 @@ private struct CompareKernel<Op: ComparisonOp>: DTypeVisitor {
         default: preconditionFailure("\(op.name): no kernel for \(T.dtype)")
         }
     }
+}
+
+// The ops as element-function types, so kernels specialise on them (see `Elementwise.map`).
+
+struct FloatBinaryFunction<Op: BinaryOp, T: FloatElement>: ElementFunction2 {
+    let op: Op
+    @inline(__always) func callAsFunction(_ a: T, _ b: T) -> T { op.apply(a, b) }
+}
+
+struct IntegerBinaryFunction<Op: BinaryOp, T: IntegerElement>: ElementFunction2 {
+    let op: Op
+    @inline(__always) func callAsFunction(_ a: T, _ b: T) -> T { op.apply(a, b) }
+}
+
+private struct FloatUnaryFunction<Op: UnaryOp, T: FloatElement>: ElementFunction1 {
+    let op: Op
+    @inline(__always) func callAsFunction(_ a: T) -> T { op.apply(a) }
+}
+
+private struct IntegerUnaryFunction<Op: UnaryOp, T: IntegerElement>: ElementFunction1 {
+    let op: Op
+    @inline(__always) func callAsFunction(_ a: T) -> T { op.apply(a) }
+}
+
+private struct CompareFunction<Op: ComparisonOp, T: TensorElement & Comparable>: ElementFunction2 {
+    let op: Op
+    @inline(__always) func callAsFunction(_ a: T, _ b: T) -> Bool { op.apply(a, b) }
 }

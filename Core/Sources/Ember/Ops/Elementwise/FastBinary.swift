@@ -30,10 +30,10 @@ private struct ContiguousBinaryKernel<Op: BinaryOp>: DTypeVisitor {
 
     func visit<T: TensorElement>(_: T.Type) {
         switch T.self {
-        case is Float.Type: run(Float.self) { (a: Float, b: Float) in op.apply(a, b) }
-        case is Double.Type: run(Double.self) { (a: Double, b: Double) in op.apply(a, b) }
-        case is Int64.Type: run(Int64.self) { (a: Int64, b: Int64) in op.apply(a, b) }
-        case is Int32.Type: run(Int32.self) { (a: Int32, b: Int32) in op.apply(a, b) }
+        case is Float.Type: run(FloatBinaryFunction<Op, Float>(op: op))
+        case is Double.Type: run(FloatBinaryFunction<Op, Double>(op: op))
+        case is Int64.Type: run(IntegerBinaryFunction<Op, Int64>(op: op))
+        case is Int32.Type: run(IntegerBinaryFunction<Op, Int32>(op: op))
         default: preconditionFailure("\(op.name): no fast kernel for \(T.dtype)")
         }
     }
@@ -53,7 +53,8 @@ private struct ContiguousBinaryKernel<Op: BinaryOp>: DTypeVisitor {
     }
 
     @inline(__always)
-    private func run<T: TensorElement>(_: T.Type, _ f: (T, T) -> T) {
+    private func run<F: ElementFunction2>(_ f: F) where F.A == F.B, F.A == F.R {
+        typealias T = F.A
         let px = UnsafePointer(x.pointer(as: T.self)), po = result.pointer(as: T.self)
         let count = x.count
         switch y {
@@ -80,3 +81,4 @@ private struct ContiguousBinaryKernel<Op: BinaryOp>: DTypeVisitor {
         }
     }
 }
+
