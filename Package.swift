@@ -50,7 +50,17 @@ let package = Package(
         .target(
             name: "CEmberImage", path: "Vision/Sources/CEmberImage",
             linkerSettings: [.linkedLibrary("png16"), .linkedLibrary("jpeg")]),
-        .target(name: "EmberVision", dependencies: ["Ember", "CLibPNG", "CJPEG", "CEmberImage"], path: "Vision/Sources/EmberVision"),
+        // zlib's header stays inside this C target (its .c file), so no Swift module sees a second zlib module.
+        .target(
+            name: "CEmberGzip", path: "Vision/Sources/CEmberGzip",
+            linkerSettings: [.linkedLibrary("z")]),
+        // EmberHub (plain-URL downloads for datasets), ZIPFoundation (EMNIST's zip), Crypto (MD5 checks).
+        .target(
+            name: "EmberVision", dependencies: [
+                "Ember", "CLibPNG", "CJPEG", "CEmberImage", "CEmberGzip", "EmberHub",
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ], path: "Vision/Sources/EmberVision"),
         .systemLibrary(
             name: "CSndfile", path: "Audio/Sources/CSndfile", pkgConfig: "sndfile",
             providers: [.apt(["libsndfile1-dev"])]),
