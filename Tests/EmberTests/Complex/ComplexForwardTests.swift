@@ -195,4 +195,20 @@ final class ComplexForwardTests: XCTestCase {
         // Same real products, summed in the same order: equal to the last bit.
         assertClose(product, Tensor.complex(real: re, imag: im), rtol: 0, atol: 0)
     }
+
+    /// Ops that only move elements work on complex tensors as on any dtype (bit copies).
+    func testMovementOps() {
+        let x = Tensor([[Complex<Float>(1, 2), Complex(3, 4)], [Complex(5, 6), Complex(7, 8)]])
+        let flat = { (t: Tensor) in t.toArray(Complex<Float>.self) }
+        XCTAssertEqual(flat(Tensor.cat([x, x.mT], dim: 0)).count, 8)
+        XCTAssertEqual(flat(Tensor.stack([x[0], x[1]], dim: 1)), [Complex(1, 2), Complex(5, 6), Complex(3, 4), Complex(7, 8)])
+        XCTAssertEqual(flat(x.flip([1])), [Complex(3, 4), Complex(1, 2), Complex(7, 8), Complex(5, 6)])
+        XCTAssertEqual(flat(x.indexSelect(0, Tensor([1]))), [Complex(5, 6), Complex(7, 8)])
+        XCTAssertEqual(flat(x.mT.contiguous()), [Complex(1, 2), Complex(5, 6), Complex(3, 4), Complex(7, 8)])
+        XCTAssertEqual(flat(x[0].expand([2, 2]).contiguous()), [Complex(1, 2), Complex(3, 4), Complex(1, 2), Complex(3, 4)])
+        XCTAssertEqual(
+            flat(Tensor.where(Tensor([true, false]), x[0], x[1])), [Complex(1, 2), Complex(7, 8)])
+        XCTAssertEqual(flat(x.maskedFill(Tensor([[true, false], [false, true]]), .complex(0, -1))),
+                       [Complex(0, -1), Complex(3, 4), Complex(5, 6), Complex(0, -1)])
+    }
 }
