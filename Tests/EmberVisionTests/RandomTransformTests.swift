@@ -45,6 +45,10 @@ final class RandomTransformTests: XCTestCase {
         case "AutoAugment": return AutoAugment(policy: AutoAugmentPolicy(rawValue: a["policy"] as! String)!)
         case "RandAugment": return RandAugment(numOps: a["numOps"] as! Int, magnitude: a["magnitude"] as! Int)
         case "TrivialAugmentWide": return TrivialAugmentWide()
+        case "ElasticTransform": return ElasticTransform(alpha: a["alpha"] as! Double, sigma: a["sigma"] as! Double)
+        case "GaussianNoise": return GaussianNoise(mean: a["mean"] as! Double, sigma: a["sigma"] as! Double, clip: a["clip"] as! Bool)
+        case "RandomZoomOut": return RandomZoomOut(fill: a["fill"] as! Double, sideRange: pair("sideRange")!, p: a["p"] as! Double)
+        case "RandomPhotometricDistort": return RandomPhotometricDistort(p: a["p"] as! Double)
         case "Compose":
             return Compose([
                 RandomResizedCrop(size: [20]), RandomHorizontalFlip(), ColorJitter(brightness: 0.4, contrast: 0.4, saturation: 0.4),

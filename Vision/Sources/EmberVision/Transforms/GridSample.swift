@@ -93,10 +93,12 @@ enum GridSampler {
                 weights[4 * p + 3] = no * we
                 guard xw > -2, xw < limitX, yn > -2, yn < limitY else { continue }
                 let (x, y) = (Int(xw), Int(yn))
-                for (slot, (dy, dx)) in [(0, 0), (0, 1), (1, 0), (1, 1)].enumerated() {
-                    let (yy, xx) = (y + dy, x + dx)
-                    if yy >= 0 && yy < h && xx >= 0 && xx < w { offsets[4 * p + slot] = Int32(yy * w + xx) }
-                }
+                let west = x >= 0 && x < w, east = x + 1 >= 0 && x + 1 < w
+                let north = y >= 0 && y < h, south = y + 1 >= 0 && y + 1 < h
+                if north && west { offsets[4 * p] = Int32(y * w + x) }
+                if north && east { offsets[4 * p + 1] = Int32(y * w + x + 1) }
+                if south && west { offsets[4 * p + 2] = Int32((y + 1) * w + x) }
+                if south && east { offsets[4 * p + 3] = Int32((y + 1) * w + x + 1) }
             } else {
                 let xr = ix.rounded(.toNearestOrEven), yr = iy.rounded(.toNearestOrEven)
                 weights[p] = 1
