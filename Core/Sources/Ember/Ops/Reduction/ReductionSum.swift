@@ -53,12 +53,14 @@ enum Reduction {
     /// PyTorch's result dtype for sum/prod: integers and bool widen to int64.
     static func sumResultDType(_ input: DType, _ requested: DType?) -> DType {
         if let requested { return requested }
-        return input.isFloatingPoint ? input : .int64
+        return input.isFloatingPoint || input.isComplex ? input : .int64
     }
 
     /// The dtype a reduction computes in for `dtype`: float32, float64 or int64.
     static func accumulateDType(_ dtype: DType) -> DType {
         precondition(!dtype.isFloat8, Float8Support.unsupported("reductions (sum, mean, max, sort, ...)", dtype))
+        // Complex sum and mean go through ComplexReduction; no other reduction has a complex kernel.
+        precondition(!dtype.isComplex, ComplexSupport.unsupported("reduce", dtype) + " (complex tensors support sum and mean)")
         if dtype == .float64 { return .float64 }
         return dtype.isFloatingPoint ? .float32 : .int64
     }
