@@ -24,6 +24,12 @@ func audioWorkloads() -> [Workload] {
             let wave = signal(seconds: 10, rate: 44_100, channels: 1)
             return { _ = Functional.resample(wave, origFreq: 44_100, newFreq: 16_000) }
         },
+        Workload(name: "MelSpectrogram 10 s 16 kHz") {
+            // n_fft 400, hop 160, 80 mels, float32: a speech front end
+            let wave = signal(seconds: 10, rate: 16_000, channels: 1)
+            let mel = MelSpectrogram(sampleRate: 16_000, nFFT: 400, hopLength: 160, nMels: 80)
+            return { precondition(mel(wave).shape == [1, 80, 1001]) }
+        },
         Workload(name: "decode flac 60s 44.1k stereo") {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             let path = folder.appendingPathComponent("ember-60s-stereo.flac").path

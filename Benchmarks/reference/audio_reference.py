@@ -26,6 +26,16 @@ def _resample():
     return lambda: F.resample(wave, 44100, 16000)
 
 
+def _mel_spectrogram():
+    wave = _signal(10, 16000, 1)
+    mel = torchaudio.transforms.MelSpectrogram(sample_rate=16000, n_fft=400, hop_length=160, n_mels=80)
+
+    def run():
+        with torch.no_grad():
+            assert mel(wave).shape == (1, 80, 1001)
+    return run
+
+
 def _decode_flac():
     os.makedirs(FOLDER, exist_ok=True)
     path = os.path.join(FOLDER, "torch-60s-stereo.flac")
@@ -39,4 +49,5 @@ def _decode_flac():
 
 
 def workloads(threads):
-    return [("resample 10s 44.1k to 16k", _resample), ("decode flac 60s 44.1k stereo", _decode_flac)]
+    return [("resample 10s 44.1k to 16k", _resample), ("MelSpectrogram 10 s 16 kHz", _mel_spectrogram),
+            ("decode flac 60s 44.1k stereo", _decode_flac)]

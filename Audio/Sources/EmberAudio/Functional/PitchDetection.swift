@@ -44,29 +44,31 @@ extension Functional {
             // best lag per frame: the NCCF of torchaudio's _compute_nccf, scanned as _find_max_per_frame
             var indices = [Int](repeating: 0, count: frames)
             let half = lags / 2
-            for f in 0..<frames {
-                let start = f * frameSize
-                var e1 = 0.0
-                var nccf = [Double](repeating: 0, count: lags)
-                for lag in 1...lags {
-                    var dot = 0.0, e2 = 0.0
-                    e1 = 0
-                    for n in 0..<frameSize {
-                        let a = x[start + n], b = x[start + n + lag]
-                        dot += a * b
-                        e1 += a * a
-                        e2 += b * b
+            x.withUnsafeBufferPointer { x in
+                for f in 0..<frames {
+                    let start = f * frameSize
+                    var e1 = 0.0
+                    for n in 0..<frameSize { e1 += x[start + n] * x[start + n] }
+                    let n1 = 1e-9 + e1.squareRoot()
+                    var nccf = [Double](repeating: 0, count: lags)
+                    for lag in 1...lags {
+                        var dot = 0.0, e2 = 0.0
+                        for n in 0..<frameSize {
+                            let b = x[start + n + lag]
+                            dot += x[start + n] * b
+                            e2 += b * b
+                        }
+                        let n2 = 1e-9 + e2.squareRoot()
+                        nccf[lag - 1] = dot / (n1 * n1) / (n2 * n2)
                     }
-                    let n1 = 1e-9 + e1.squareRoot(), n2 = 1e-9 + e2.squareRoot()
-                    nccf[lag - 1] = dot / (n1 * n1) / (n2 * n2)
+                    let best = argmax(nccf, lagMin, lags)
+                    var pick = best
+                    if lagMin < half {
+                        let halfBest = argmax(nccf, lagMin, half)
+                        if nccf[halfBest] > 0.99 * nccf[best] { pick = halfBest }
+                    }
+                    indices[f] = pick + 1  // the slice offset lagMin is already in the index; +1 calibration
                 }
-                let best = argmax(nccf, lagMin, lags)
-                var pick = best
-                if lagMin < half {
-                    let halfBest = argmax(nccf, lagMin, half)
-                    if nccf[halfBest] > 0.99 * nccf[best] { pick = halfBest }
-                }
-                indices[f] = pick + 1  // the slice offset lagMin is already in the index; +1 calibration
             }
             // median smoothing with the first value repeated (winLength − 1)/2 times in front
             let smoothed = [Int](repeating: indices[0], count: pad) + indices
