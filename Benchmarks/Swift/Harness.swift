@@ -1,8 +1,11 @@
 import Foundation
 
 /// One timed workload. `prepare` runs once (untimed) and returns the closure that is timed.
+/// `unitsPerRun`: the closure does that many units of work (batches of a data-loading epoch, say);
+/// the printed time is per unit.
 struct Workload {
     let name: String
+    var unitsPerRun = 1
     let prepare: () throws -> () -> Void
 }
 
@@ -34,7 +37,7 @@ enum Harness {
         for workload in workloads where filter.map({ workload.name.contains($0) }) ?? true {
             do {
                 let body = try workload.prepare()
-                let ms = time(body)
+                let ms = time(body) / Double(workload.unitsPerRun)
                 print("\(workload.name)\t\(String(format: "%.4f", ms))")
             } catch {
                 print("\(workload.name)\tERROR \(error)")
