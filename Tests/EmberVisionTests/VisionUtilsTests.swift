@@ -9,8 +9,7 @@ import XCTest
 /// Tolerances: make_grid — exact (copies; normalisation is the same float32 arithmetic), save_image
 /// bytes — exact; draw_bounding_boxes and draw_segmentation_masks — exact, every pixel;
 /// draw_keypoints — Ember rasterises discs and wide lines itself (PIL's algorithms are not
-/// reproduced), so the test bounds the number of pixels that differ from torchvision's (each
-/// case states its bound) and requires every pixel away from the drawn shapes to be untouched.
+/// reproduced): exact with one-pixel lines, otherwise at most a quarter of the drawn pixels differ.
 final class VisionUtilsTests: XCTestCase {
     /// The generator's image: (50c + 7y + 11x) mod 256, or that / 255 in float32.
     func synthetic(_ shape: [Int], _ dtype: String) -> Tensor {
@@ -96,9 +95,10 @@ final class VisionUtilsTests: XCTestCase {
                 if theirs != base { drawnByTorchvision += 1 }
                 if ours != theirs { differing += 1 }
             }
-            // Bound: a quarter of torchvision's drawn pixels may sit on the other side of a boundary.
+            // One-pixel lines (Bresenham) and the discs are PIL's exactly; thick lines differ at
+            // their edges (measured: 21 of 163 and 22 of 96 drawn pixels), bounded by a quarter.
             XCTAssertGreaterThan(drawnByTorchvision, 0)
-            XCTAssertLessThanOrEqual(differing, drawnByTorchvision / 4, "radius \(c["radius"]!) width \(c["width"]!): \(differing) of \(drawnByTorchvision)")
+            XCTAssertLessThanOrEqual(differing, (c["width"] as! Int) == 1 ? 0 : drawnByTorchvision / 4, "radius \(c["radius"]!) width \(c["width"]!): \(differing) of \(drawnByTorchvision)")
         }
     }
 

@@ -11,9 +11,10 @@ extension VisionUtils {
     /// nor outline width as nothing), and lines are white.
     ///
     /// Rasterisation is Ember's own, not PIL's: a disc covers the pixels whose centres lie
-    /// within `radius + 0.4` of the keypoint's pixel centre, a wide line the pixels whose centres
-    /// lie in the `width`-wide band along the segment. PIL's ellipse and wide-line algorithms
-    /// choose some boundary pixels differently (see the tests for the measured difference).
+    /// within `radius + 0.4` of the keypoint's pixel centre (PIL's discs for the radii tested),
+    /// a one-pixel line is a Bresenham line (PIL's), a wider line the pixels whose centres lie in
+    /// the `width`-wide band along the segment, half a pixel longer at each end. PIL's wide-line
+    /// polygons choose some edge pixels differently (about 15–20% of a thick line's pixels).
     public static func drawKeypoints(
         _ image: Tensor, keypoints: Tensor, connectivity: [(Int, Int)] = [], color: DrawColor? = nil, radius: Int = 2,
         width: Int = 3, visibility: Tensor? = nil, lineColor: DrawColor = DrawColor(255, 255, 255)
@@ -58,10 +59,13 @@ extension VisionUtils {
             canvas.point(x1, y1, color)
             return
         }
-        // The band around the segment between pixel centres, as a quadrilateral.
-        let (ax, ay, bx, by) = (Double(x0) + 0.5, Double(y0) + 0.5, Double(x1) + 0.5, Double(y1) + 0.5)
+        // The band around the segment between pixel centres, half a pixel longer at each end
+        // (closest to PIL's choices of the simple rules measured), as a quadrilateral.
+        var (ax, ay, bx, by) = (Double(x0) + 0.5, Double(y0) + 0.5, Double(x1) + 0.5, Double(y1) + 0.5)
         let length = ((bx - ax) * (bx - ax) + (by - ay) * (by - ay)).squareRoot()
-        let (nx, ny) = (-(by - ay) / length * Double(width) / 2, (bx - ax) / length * Double(width) / 2)
+        let (ux, uy) = ((bx - ax) / length, (by - ay) / length)
+        (ax, ay, bx, by) = (ax - ux / 2, ay - uy / 2, bx + ux / 2, by + uy / 2)
+        let (nx, ny) = (-uy * Double(width) / 2, ux * Double(width) / 2)
         canvas.fillConvexPolygon([(ax + nx, ay + ny), (bx + nx, by + ny), (bx - nx, by - ny), (ax - nx, ay - ny)], color)
     }
 }
