@@ -108,7 +108,7 @@ final class SafetensorsTests: XCTestCase {
         assertRejects(header("{\"a\":{\"dtype\":\"F32\",\"shape\":[4611686018427387904,4],\"data_offsets\":[0,8]}}", data: Array(repeating: 0, count: 8)), .limitExceeded)
         assertRejects(header("{not json"), .malformedHeader)
         assertRejects(header("[1,2]"), .malformedHeader)
-        assertRejects(header("{\"a\":{\"dtype\":\"U16\",\"shape\":[1],\"data_offsets\":[0,2]}}", data: Array(repeating: 0, count: 2)), .unsupportedDType)
+        assertRejects(header("{\"a\":{\"dtype\":\"F8_E5M2FNUZ\",\"shape\":[1],\"data_offsets\":[0,2]}}", data: Array(repeating: 0, count: 2)), .unsupportedDType)
         assertRejects(header("{\"a\":{\"dtype\":\"F32\",\"shape\":[-1],\"data_offsets\":[0,4]}}", data: Array(repeating: 0, count: 4)), .malformedHeader)
         assertRejects(header("{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[8,4]}}", data: Array(repeating: 0, count: 8)), .invalidLayout)
         let nonexistent = FileManager.default.temporaryDirectory.appendingPathComponent("ember-missing-\(UUID())").path

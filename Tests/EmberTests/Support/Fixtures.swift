@@ -36,6 +36,10 @@ enum Fixtures {
         if dtype == .bool {
             return Tensor(data.map { ($0 as? Bool) ?? (($0 as? NSNumber)?.boolValue ?? false) }, shape: shape)
         }
+        if dtype == .uint64 {
+            // Decimal strings: fixturelib writes uint64 values so (JSON integers stop at int64).
+            return Tensor(data.map { UInt64($0 as! String)! }, shape: shape)
+        }
         return Tensor(data.map { ($0 as! NSNumber).int64Value }, shape: shape).to(dtype)
     }
 

@@ -66,7 +66,9 @@ extension Tensor {
         return withExtendedLifetime(converted) { converted.pointer(as: T.self).pointee }
     }
 
-    /// The single value as a `Scalar` (int for integer tensors, double for floating ones).
+    /// The single value as a `Scalar` (int for integer tensors, double for floating ones; a
+    /// uint64 value from 2^63 up comes back as the Int64 with the same bits: read it with
+    /// `item(UInt64.self)`).
     public func itemScalar() -> Scalar {
         if dtype == .bool { return .bool(item(Bool.self)) }
         if dtype.isIntegral { return .int(item(Int64.self)) }
@@ -87,6 +89,7 @@ func copyCast(from source: Tensor, into out: Tensor) {
     struct SourceVisitor: DTypeVisitor {
         static var handlesFloat8: Bool { true }
         static var handlesComplex: Bool { true }
+        static var handlesUnsigned: Bool { true }
         let source: Tensor, out: Tensor
         func visit<S: TensorElement>(_: S.Type) { out.dtype.visit(CastKernel<S>(source: source, out: out)) }
     }
@@ -96,10 +99,19 @@ func copyCast(from source: Tensor, into out: Tensor) {
 private struct CastKernel<S: TensorElement>: DTypeVisitor {
     static var handlesFloat8: Bool { true }
     static var handlesComplex: Bool { true }
+    static var handlesUnsigned: Bool { true }
     let source: Tensor, out: Tensor
     func visit<D: TensorElement>(_: D.Type) {
         if S.self == D.self {
             Elementwise.map(source, into: out) { (x: S) -> D in unsafeBitCast(x, to: D.self) }
+        } else if S.self == UInt64.self && (D.dtype.isFloatingPoint || D.dtype.isComplex) {
+            // uint64 values from 2^63 up are no Int64s: convert the unsigned value (float32
+            // directly, so it is rounded once, as C's cast rounds it).
+            if D.self == Float.self {
+                Elementwise.map(source, into: out) { (x: S) -> D in unsafeBitCast(Float(unsafeBitCast(x, to: UInt64.self)), to: D.self) }
+            } else {
+                Elementwise.map(source, into: out) { (x: S) -> D in D(fromDouble: x.doubleValue) }
+            }
         } else if S.dtype.isComplex {
             // Complex to real keeps the real part (bool tests both parts), as PyTorch casts.
             Elementwise.map(source, into: out) { (x: S) -> D in

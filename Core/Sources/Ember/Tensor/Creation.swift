@@ -108,6 +108,7 @@ extension Tensor {
     public static func arange(_ start: Scalar = 0, _ end: Scalar, step: Scalar = 1, dtype: DType? = nil) -> Tensor {
         let integral = [start, end, step].allSatisfy { if case .double = $0 { return false } else { return true } }
         let resolved = dtype ?? (integral ? .int64 : .defaultFloat)
+        precondition(!resolved.isBarebonesUnsigned, UnsignedSupport.unsupported("arange", resolved))
         let (a, b, s) = (start.doubleValue, end.doubleValue, step.doubleValue)
         precondition(s != 0, "arange: step must be nonzero")
         precondition((b - a) / s >= 0, "arange: upper bound and larger bound inconsistent with step sign")
@@ -129,6 +130,7 @@ extension Tensor {
     /// `torch.linspace`: `steps` points from `start` to `end`, both included.
     public static func linspace(_ start: Double, _ end: Double, steps: Int, dtype: DType = .defaultFloat) -> Tensor {
         precondition(steps >= 0, "linspace: number of steps must be non-negative")
+        precondition(!dtype.isBarebonesUnsigned, UnsignedSupport.unsupported("linspace", dtype))
         let t = Tensor(empty: [steps], dtype: dtype)
         let step = steps > 1 ? (end - start) / Double(steps - 1) : 0
         // PyTorch fills the first half from the start and the second half from the end, so
@@ -152,6 +154,7 @@ extension Tensor {
 
     /// `torch.eye(n, m)`.
     public static func eye(_ n: Int, _ m: Int? = nil, dtype: DType = .defaultFloat) -> Tensor {
+        precondition(!dtype.isBarebonesUnsigned, UnsignedSupport.unsupported("eye", dtype))
         let columns = m ?? n
         let t = zeros([n, columns], dtype: dtype)
         let diagonal = Tensor(storage: t.storage, dtype: dtype, shape: [Swift.min(n, columns)], strides: [columns + 1], offset: 0)
@@ -182,6 +185,7 @@ extension Tensor {
         struct Fill: DTypeVisitor {
             static var handlesFloat8: Bool { true }
             static var handlesComplex: Bool { true }
+            static var handlesUnsigned: Bool { true }
             let t: Tensor, value: Scalar
             func visit<T: TensorElement>(_: T.Type) {
                 let v: T

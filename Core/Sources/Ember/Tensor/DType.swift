@@ -6,12 +6,16 @@
 /// The float8 types (`torch.float8_e4m3fn`, `torch.float8_e5m2`) are storage formats: they are
 /// read, written, copied, viewed and converted, but ops do no arithmetic on them (see
 /// `Float8.swift`).
+/// `uint16`, `uint32` and `uint64` are PyTorch's "barebones" unsigned types: they are created,
+/// cast, copied, viewed, indexed, sorted and saved, but promote only with floating dtypes and
+/// have only the few kernels PyTorch gives them (see `UnsignedElement.swift`).
 public enum DType: String, Sendable, Hashable, CaseIterable, CustomStringConvertible {
     case float32, float64, float16, bfloat16
     case int64, int32, int16, int8, uint8
     case bool
     case float8e4m3fn = "float8_e4m3fn", float8e5m2 = "float8_e5m2"
     case complex64, complex128
+    case uint16, uint32, uint64
 
     /// PyTorch's default floating dtype (`torch.get_default_dtype()`).
     public static let defaultFloat: DType = .float32
@@ -20,9 +24,9 @@ public enum DType: String, Sendable, Hashable, CaseIterable, CustomStringConvert
     public var itemSize: Int {
         switch self {
         case .complex128: return 16
-        case .float64, .int64, .complex64: return 8
-        case .float32, .int32: return 4
-        case .float16, .bfloat16, .int16: return 2
+        case .float64, .int64, .complex64, .uint64: return 8
+        case .float32, .int32, .uint32: return 4
+        case .float16, .bfloat16, .int16, .uint16: return 2
         case .int8, .uint8, .bool, .float8e4m3fn, .float8e5m2: return 1
         }
     }
@@ -37,12 +41,12 @@ public enum DType: String, Sendable, Hashable, CaseIterable, CustomStringConvert
     /// True for the integer types (bool excluded, as in `torch.is_integral(includeBool: false)`).
     public var isIntegral: Bool {
         switch self {
-        case .int64, .int32, .int16, .int8, .uint8: return true
+        case .int64, .int32, .int16, .int8, .uint8, .uint16, .uint32, .uint64: return true
         default: return false
         }
     }
 
-    public var isSigned: Bool { self != .uint8 && self != .bool }
+    public var isSigned: Bool { self != .uint8 && self != .bool && !isBarebonesUnsigned }
 
     /// The name PyTorch prints, e.g. `torch.float32` becomes `float32`.
     public var description: String { rawValue }
@@ -61,6 +65,7 @@ public enum DType: String, Sendable, Hashable, CaseIterable, CustomStringConvert
         precondition(
             !a.isFloat8 && !b.isFloat8,
             "Promotion for Float8 Types is not supported, attempted to promote \(a.scalarTypeName) and \(b.scalarTypeName)")
+        if a.isBarebonesUnsigned || b.isBarebonesUnsigned { return UnsignedSupport.promote(a, b) }
         if a == .bool { return b }
         if b == .bool { return a }
         if a.isComplex || b.isComplex { return promoteComplex(a, b) }

@@ -3,7 +3,8 @@ import RealModule
 
 /// A Swift type that can be a tensor's element. Each dtype has exactly one such type:
 /// `Float`, `Double`, `Float16`, `BFloat16`, `Int64`, `Int32`, `Int16`, `Int8`, `UInt8`, `Bool`,
-/// `Complex<Float>`, `Complex<Double>` (see `ComplexElement.swift`).
+/// `Complex<Float>`, `Complex<Double>` (see `ComplexElement.swift`), `UInt16`, `UInt32`, `UInt64`
+/// (see `UnsignedElement.swift`).
 public protocol TensorElement: Sendable {
     /// The dtype tensors of this element type have.
     static var dtype: DType { get }
@@ -157,11 +158,16 @@ protocol DTypeVisitor {
     /// elementwise kernels, which check their op); any other visitor stops on a complex dtype
     /// with PyTorch's "not implemented for 'ComplexFloat'" message (`ComplexSupport.require`).
     static var handlesComplex: Bool { get }
+    /// True for visitors that accept `UInt16`, `UInt32` and `UInt64` (casts, fills, and the
+    /// kernels that check their op against PyTorch's short list); any other visitor stops on
+    /// those dtypes with PyTorch's "not implemented for 'UInt16'" message (`UnsignedSupport`).
+    static var handlesUnsigned: Bool { get }
 }
 
 extension DTypeVisitor {
     static var handlesFloat8: Bool { false }
     static var handlesComplex: Bool { false }
+    static var handlesUnsigned: Bool { false }
 }
 
 extension DType {
@@ -189,6 +195,15 @@ extension DType {
         case .complex128:
             ComplexSupport.require(visitor, self)
             return visitor.visit(Complex<Double>.self)
+        case .uint16:
+            UnsignedSupport.require(visitor, self)
+            return visitor.visit(UInt16.self)
+        case .uint32:
+            UnsignedSupport.require(visitor, self)
+            return visitor.visit(UInt32.self)
+        case .uint64:
+            UnsignedSupport.require(visitor, self)
+            return visitor.visit(UInt64.self)
         }
     }
 }

@@ -48,6 +48,7 @@ private struct TensorPrinter {
         .int64: "torch.int64", .int32: "torch.int32", .int16: "torch.int16", .int8: "torch.int8", .uint8: "torch.uint8",
         .bool: "torch.bool", .float8e4m3fn: "torch.float8_e4m3fn", .float8e5m2: "torch.float8_e5m2",
         .complex64: "torch.complex64", .complex128: "torch.complex128",
+        .uint16: "torch.uint16", .uint32: "torch.uint32", .uint64: "torch.uint64",
     ]
 
     func render() -> String {
@@ -93,6 +94,8 @@ private struct TensorPrinter {
     private enum Values {
         case floating([Double])
         case integer([Int64])
+        /// uint64 (values from 2^63 up are no Int64s).
+        case unsigned([UInt64])
         case boolean([Bool])
     }
 
@@ -105,6 +108,7 @@ private struct TensorPrinter {
         case let d where d.isFloatingPoint:
             // Half types print through float32, as in PyTorch.
             values = .floating(d == .float64 ? tensor.toArray(Double.self) : tensor.to(.float32).toArray(Float.self).map(Double.init))
+        case .uint64: values = .unsigned(tensor.toArray(UInt64.self))
         default: values = .integer(tensor.toArray(Int64.self))
         }
         let shown = summarize ? shownIndices() : Array(0..<tensor.count)
@@ -222,6 +226,8 @@ private struct TensorPrinter {
                 for i in shown { width = Swift.max(width, v[i] ? 4 : 5) }
             case .integer(let v):
                 for i in shown { width = Swift.max(width, String(v[i]).count) }
+            case .unsigned(let v):
+                for i in shown { width = Swift.max(width, String(v[i]).count) }
             case .floating(let v):
                 let finite = shown.map { v[$0] }.filter { $0.isFinite && $0 != 0 }
                 if !finite.isEmpty {
@@ -254,6 +260,7 @@ private struct TensorPrinter {
             switch values {
             case .boolean(let v): text = v[index] ? "True" : "False"
             case .integer(let v): text = String(v[index])
+            case .unsigned(let v): text = String(v[index])
             case .floating(let v):
                 let x = v[index]
                 if sciMode {

@@ -150,6 +150,7 @@ enum ElementwiseDispatch {
 
 private struct BinaryKernel<Op: BinaryOp>: DTypeVisitor {
     static var handlesComplex: Bool { true }
+    static var handlesUnsigned: Bool { true }
     let x: Tensor, y: Tensor, result: Tensor, op: Op
     func visit<T: TensorElement>(_: T.Type) {
         switch T.self {
@@ -160,6 +161,15 @@ private struct BinaryKernel<Op: BinaryOp>: DTypeVisitor {
         case is Int16.Type: Elementwise.map(x, y, into: result, IntegerBinaryFunction<Op, Int16>(op: op))
         case is Int8.Type: Elementwise.map(x, y, into: result, IntegerBinaryFunction<Op, Int8>(op: op))
         case is UInt8.Type: Elementwise.map(x, y, into: result, IntegerBinaryFunction<Op, UInt8>(op: op))
+        case is UInt16.Type:
+            UnsignedSupport.check(op.name, T.dtype)
+            Elementwise.map(x, y, into: result, IntegerBinaryFunction<Op, UInt16>(op: op))
+        case is UInt32.Type:
+            UnsignedSupport.check(op.name, T.dtype)
+            Elementwise.map(x, y, into: result, IntegerBinaryFunction<Op, UInt32>(op: op))
+        case is UInt64.Type:
+            UnsignedSupport.check(op.name, T.dtype)
+            Elementwise.map(x, y, into: result, IntegerBinaryFunction<Op, UInt64>(op: op))
         case is Bool.Type:
             precondition(op.applyBool(false, false) != nil, "\(op.name): not supported for bool tensors")
             Elementwise.map(x, y, into: result) { (a: Bool, b: Bool) in op.applyBool(a, b)! }
@@ -176,6 +186,7 @@ private struct BinaryKernel<Op: BinaryOp>: DTypeVisitor {
 
 private struct UnaryKernel<Op: UnaryOp>: DTypeVisitor {
     static var handlesComplex: Bool { true }
+    static var handlesUnsigned: Bool { true }
     let x: Tensor, result: Tensor, op: Op
     func visit<T: TensorElement>(_: T.Type) {
         switch T.self {
@@ -186,6 +197,15 @@ private struct UnaryKernel<Op: UnaryOp>: DTypeVisitor {
         case is Int16.Type: Elementwise.map(x, into: result, IntegerUnaryFunction<Op, Int16>(op: op))
         case is Int8.Type: Elementwise.map(x, into: result, IntegerUnaryFunction<Op, Int8>(op: op))
         case is UInt8.Type: Elementwise.map(x, into: result, IntegerUnaryFunction<Op, UInt8>(op: op))
+        case is UInt16.Type:
+            UnsignedSupport.check(op.name, T.dtype)
+            Elementwise.map(x, into: result, IntegerUnaryFunction<Op, UInt16>(op: op))
+        case is UInt32.Type:
+            UnsignedSupport.check(op.name, T.dtype)
+            Elementwise.map(x, into: result, IntegerUnaryFunction<Op, UInt32>(op: op))
+        case is UInt64.Type:
+            UnsignedSupport.check(op.name, T.dtype)
+            Elementwise.map(x, into: result, IntegerUnaryFunction<Op, UInt64>(op: op))
         case is Bool.Type:
             precondition(op.applyBool(false) != nil, "\(op.name): not supported for bool tensors")
             Elementwise.map(x, into: result) { (a: Bool) in op.applyBool(a)! }
@@ -202,6 +222,7 @@ private struct UnaryKernel<Op: UnaryOp>: DTypeVisitor {
 
 private struct CompareKernel<Op: ComparisonOp>: DTypeVisitor {
     static var handlesComplex: Bool { true }
+    static var handlesUnsigned: Bool { true }
     let x: Tensor, y: Tensor, result: Tensor, op: Op
     func visit<T: TensorElement>(_: T.Type) {
         switch T.self {
@@ -212,6 +233,15 @@ private struct CompareKernel<Op: ComparisonOp>: DTypeVisitor {
         case is Int16.Type: Elementwise.map(x, y, into: result, CompareFunction<Op, Int16>(op: op))
         case is Int8.Type: Elementwise.map(x, y, into: result, CompareFunction<Op, Int8>(op: op))
         case is UInt8.Type: Elementwise.map(x, y, into: result, CompareFunction<Op, UInt8>(op: op))
+        case is UInt16.Type:
+            UnsignedSupport.check(op.name, T.dtype)
+            Elementwise.map(x, y, into: result, CompareFunction<Op, UInt16>(op: op))
+        case is UInt32.Type:
+            UnsignedSupport.check(op.name, T.dtype)
+            Elementwise.map(x, y, into: result, CompareFunction<Op, UInt32>(op: op))
+        case is UInt64.Type:
+            UnsignedSupport.check(op.name, T.dtype)
+            Elementwise.map(x, y, into: result, CompareFunction<Op, UInt64>(op: op))
         case is Bool.Type:
             Elementwise.map(x, y, into: result) { (a: Bool, b: Bool) in op.apply(a ? 1 : 0, b ? 1 : 0) }
         case is Complex<Float>.Type:

@@ -44,6 +44,9 @@ extension DType {
         case .float8e5m2: return "Float8_e5m2"
         case .complex64: return "ComplexFloat"
         case .complex128: return "ComplexDouble"
+        case .uint16: return "UInt16"
+        case .uint32: return "UInt32"
+        case .uint64: return "UInt64"
         }
     }
 }

@@ -81,6 +81,7 @@ extension Tensor {
 
     /// The masked write itself, without autograd.
     private func fillMasked(_ mask: Tensor, _ value: Scalar) {
+        UnsignedSupport.reject(self, "masked_fill")
         let fill = Tensor(scalar: value, dtype: dtype)
         let safeMask = mask.overlapSafe(with: self)
         dtype.visit(MaskedFillKernel(target: self, mask: safeMask, fill: fill))
@@ -90,6 +91,7 @@ extension Tensor {
     private static func select(_ condition: Tensor, _ a: Operand, _ b: Operand) -> Tensor {
         precondition(condition.dtype == .bool, "where: expected condition to be a boolean tensor, but got a tensor with dtype \(condition.dtype)")
         let dtype = ElementwiseDispatch.resultType([a, b])
+        precondition(!dtype.isBarebonesUnsigned, UnsignedSupport.unsupported("where", dtype))
         let shape = Shape.broadcast(Shape.broadcast(condition.shape, a.shape, op: "where"), b.shape, op: "where")
         let x = a.materialize(dtype), y = b.materialize(dtype)
         let result = Elementwise.makeOutput(shape: shape, dtype: dtype, like: [x, y, condition])

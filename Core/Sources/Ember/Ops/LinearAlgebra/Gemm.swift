@@ -50,6 +50,7 @@ enum Gemm {
         case .bool: preconditionFailure("matmul: \"addmm_impl_cpu_\" not implemented for 'Bool'")
         case .float8e4m3fn, .float8e5m2: preconditionFailure(Float8Support.unsupported("matmul", a.dtype))
         case .complex64, .complex128: ComplexGemm.run(a, b, out, alpha: alpha, beta: beta)
+        case .uint16, .uint32, .uint64: preconditionFailure("matmul: \"addmm_impl_cpu_\" not implemented for '\(a.dtype.scalarTypeName)'")
         }
     }
 

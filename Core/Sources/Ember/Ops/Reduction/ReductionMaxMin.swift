@@ -142,6 +142,7 @@ enum Extremes {
     }
 
     static func valuesForward(_ input: Tensor, dims: [Int]?, keepDim: Bool, largest: Bool, op: String) -> Tensor {
+        UnsignedSupport.reject(input, op)
         let x = input.to(computeDType(input.dtype))
         let plan = ReducePlan(x, dims: dims, keepDim: keepDim, op: op)
         checkNonEmpty(input, plan, dims: dims, op: op)
@@ -152,6 +153,7 @@ enum Extremes {
     /// the selected index.
     static func withIndices(_ input: Tensor, dim: Int, keepDim: Bool, largest: Bool, op: String) -> (values: Tensor, indices: Tensor) {
         let needsGrad = Autograd.needsGrad(input)
+        UnsignedSupport.reject(input, op)
         let (values, indices) = ReductionGrad.untracked(needsGrad) { () -> (Tensor, Tensor) in
             let x = input.to(computeDType(input.dtype))
             let plan = ReducePlan(x, dims: [dim], keepDim: keepDim, op: op)
@@ -170,6 +172,7 @@ enum Extremes {
 
     static func argIndex(_ input: Tensor, dim: Int?, keepDim: Bool, largest: Bool, op: String) -> Tensor {
         precondition(input.dtype != .bool, "\(op)(): does not support bool input (shape \(input.shape))")
+        UnsignedSupport.reject(input, op)
         let x = input.to(computeDType(input.dtype))
         let plan = ReducePlan(x, dims: dim.map { [$0] }, keepDim: keepDim, op: op)
         checkNonEmpty(input, plan, dims: dim.map { [$0] }, op: op)

@@ -14,11 +14,14 @@ extension Tensor {
         sort(dim: dim, descending: descending, stable: stable).indices
     }
 
-    /// `torch.topk(self, k, dim, largest, sorted)`: the `k` largest (or smallest) values along
-    /// `dim` and their indices. Results always come sorted; PyTorch leaves the order
-    /// unspecified for `sorted: false`, so sorted output satisfies both.
+    /// `torch.topk(self, k, dim, largest, sorted)`: the `k` largest (or, with `largest: false`,
+    /// smallest) values along `dim` and their indices.
+    ///
+    /// With `sorted: true` they come best first (ties in index order). With `sorted: false`
+    /// PyTorch leaves the order unspecified; Ember gives the same `k` elements in their order
+    /// along `dim` (ascending index), which spares nothing but is deterministic.
     public func topk(_ k: Int, dim: Int = -1, largest: Bool = true, sorted: Bool = true) -> (values: Tensor, indices: Tensor) {
-        Sorting.sort(self, dim: dim, descending: largest, k: k, op: "topk", node: "TopkBackward0")
+        Sorting.sort(self, dim: dim, descending: largest, k: k, op: "topk", node: "TopkBackward0", sortedOutput: sorted)
     }
 }
 
@@ -31,10 +34,13 @@ enum Sorting {
 
     /// sort / topk; the values record `node`, whose gradient goes back to the picked indices.
     static func sort(
-        _ input: Tensor, dim: Int, descending: Bool, k: Int?, op: String, node: String
+        _ input: Tensor, dim: Int, descending: Bool, k: Int?, op: String, node: String, sortedOutput: Bool = true
     ) -> (values: Tensor, indices: Tensor) {
-        guard Autograd.needsGrad(input) else { return sortForward(input, dim: dim, descending: descending, k: k, op: op) }
-        let (values, indices) = withNoGrad { sortForward(input, dim: dim, descending: descending, k: k, op: op) }
+        func forward() -> (values: Tensor, indices: Tensor) {
+            sortForward(input, dim: dim, descending: descending, k: k, op: op, sortedOutput: sortedOutput)
+        }
+        guard Autograd.needsGrad(input) else { return forward() }
+        let (values, indices) = withNoGrad { forward() }
         return (recordSelection(node, input: input, values: values, indices: indices, dim: dim, keepDim: true, op: op), indices)
     }
 
@@ -50,14 +56,21 @@ enum Sorting {
         }
     }
 
-    static func sortForward(_ input: Tensor, dim: Int, descending: Bool, k: Int?, op: String) -> (values: Tensor, indices: Tensor) {
+    /// With `sortedOutput: false` the `k` selected elements keep their order along `dim`.
+    static func sortForward(
+        _ input: Tensor, dim: Int, descending: Bool, k: Int?, op: String, sortedOutput: Bool = true
+    ) -> (values: Tensor, indices: Tensor) {
+        // PyTorch sorts uint16/32/64 but has no topk, kthvalue or median kernel for them.
+        if op != "sort" { UnsignedSupport.reject(input, op) }
         let axis = Shape.normalize(dim, rank: input.dim, op: op)
         let n = input.dim == 0 ? 1 : input.shape[axis]
         let keep = k ?? n
         precondition(
             keep >= 0 && keep <= n,
             "\(op): selected index k out of range (k = \(keep), dim \(dim) of size \(n), input shape \(input.shape))")
-        let x = input.to(Reduction.accumulateDType(input.dtype))
+        // Unsigned values compare as UInt64 (exact for all three; uint64 above 2^63 would not
+        // survive int64).
+        let x = input.to(input.dtype.isBarebonesUnsigned ? .uint64 : Reduction.accumulateDType(input.dtype))
         var outShape = x.shape
         if x.dim > 0 { outShape[axis] = keep }
         let values = Tensor(empty: outShape, dtype: x.dtype)
@@ -95,6 +108,7 @@ enum Sorting {
                             }
                         }
                     }
+                    if !sortedOutput { order[0..<keep].sort() }
                     let (v, ix) = (pv + oOffsets[r], pi + oOffsets[r])
                     for j in 0..<keep {
                         v[j * vs] = row[order[j]]
@@ -106,6 +120,7 @@ enum Sorting {
         switch x.dtype {
         case .float32: run(Float.self)
         case .float64: run(Double.self)
+        case .uint64: run(UInt64.self)
         default: run(Int64.self)
         }
         return (values.to(input.dtype), indices)

@@ -61,6 +61,9 @@ enum Reduction {
         precondition(!dtype.isFloat8, Float8Support.unsupported("reductions (sum, mean, max, sort, ...)", dtype))
         // Complex sum and mean go through ComplexReduction; no other reduction has a complex kernel.
         precondition(!dtype.isComplex, ComplexSupport.unsupported("reduce", dtype) + " (complex tensors support sum and mean)")
+        // Reductions with a uint16/32/64 kernel (sum, prod, cumsum: int64 results; sort, unique)
+        // convert before they get here; the others have none, as in PyTorch.
+        precondition(!dtype.isBarebonesUnsigned, UnsignedSupport.unsupported("reduce", dtype))
         if dtype == .float64 { return .float64 }
         return dtype.isFloatingPoint ? .float32 : .int64
     }

@@ -220,8 +220,14 @@ struct PickleResolver {
         guard ref.shape.count == ref.strides.count else {
             throw CheckpointError(.invalidLayout, file: file, tensor: name, "size \(ref.shape) and stride \(ref.strides) differ in length")
         }
-        guard let storage = ref.storage.storage else {
+        guard var storage = ref.storage.storage else {
             throw CheckpointError(.malformedArchive, file: file, tensor: name, "storage '\(ref.storage.key)' has no data")
+        }
+        if Int(bitPattern: storage.data) % ref.dtype.itemSize != 0 {
+            // A byte storage read as uint16/32/64 from a record that is not aligned for it
+            // (torch.save aligns records to 64 bytes, so only other writers get here): an
+            // aligned copy, which tensors sharing the storage no longer share.
+            storage = TorchCheckpoint.storageSlice(storage, offset: 0, byteCount: storage.byteCount, alignment: ref.dtype.itemSize)
         }
         let available = storage.byteCount / ref.dtype.itemSize
         if !ref.shape.contains(0) {

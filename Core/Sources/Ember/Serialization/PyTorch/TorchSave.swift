@@ -34,8 +34,9 @@ extension TorchCheckpoint {
 }
 
 /// Writes pickle protocol 2 the way `torch.save` does for data: containers, numbers,
-/// strings and tensors (as `_rebuild_tensor_v2` calls over persistent storage ids; float8
-/// tensors, which have no typed storage class, as `_rebuild_tensor_v3` over an untyped one).
+/// strings and tensors (as `_rebuild_tensor_v2` calls over persistent storage ids; float8 and
+/// uint16/32/64 tensors, which have no typed storage class, as `_rebuild_tensor_v3` over an
+/// untyped one).
 struct Pickler {
     private var out: [UInt8] = [0x80, 0x02]
     /// Storage records in first-use order: key ("0", "1", ...) and the bytes written.
@@ -153,16 +154,17 @@ struct Pickler {
             storages.append((key, UnsafeRawPointer(t.storage.data + span.begin * itemSize), (span.end - span.begin) * itemSize))
         }
         let elements = span.end - span.begin
-        let untyped = t.dtype.isFloat8
+        // float8 and uint16/32/64 have no typed storage class in PyTorch.
+        let untyped = t.dtype.isFloat8 || t.dtype.isBarebonesUnsigned
         out += Array("ctorch._utils\n_rebuild_tensor_v\(untyped ? 3 : 2)\n".utf8)
         out.append(0x28)  // MARK: the argument tuple
         out.append(0x28)  // MARK: the persistent id
         string("storage")
-        // An untyped storage counts bytes: the same as elements for the 1-byte float8 types.
         out += Array((untyped ? "ctorch.storage\nUntypedStorage\n" : "ctorch\n\(Self.storageNames[t.dtype]!)\n").utf8)
         string(key)
         string("cpu")
-        int(Int64(elements))
+        // An untyped storage counts bytes.
+        int(Int64(untyped ? elements * t.dtype.itemSize : elements))
         out += [0x74, 0x51]  // TUPLE, BINPERSID
         int(Int64(t.storageOffset - span.begin))
         out.append(0x28)

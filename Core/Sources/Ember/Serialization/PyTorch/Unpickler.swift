@@ -310,7 +310,7 @@ final class Unpickler {
         "LongStorage": .int64, "IntStorage": .int32, "ShortStorage": .int16, "CharStorage": .int8,
         "ByteStorage": .uint8, "BoolStorage": .bool,
         "ComplexFloatStorage": .complex64, "ComplexDoubleStorage": .complex128,
-        // torch.save writes dtypes without a typed storage class (float8) as bytes of an
+        // torch.save writes dtypes without a typed storage class (float8, uint16/32/64) as bytes of an
         // untyped storage, rebuilt by `_rebuild_tensor_v3` with the dtype.
         "UntypedStorage": .uint8,
     ]
@@ -327,6 +327,7 @@ final class Unpickler {
         "float": .float32, "double": .float64, "half": .float16, "long": .int64, "int": .int32, "short": .int16,
         "float8_e4m3fn": .float8e4m3fn, "float8_e5m2": .float8e5m2,
         "complex64": .complex64, "complex128": .complex128, "cfloat": .complex64, "cdouble": .complex128,
+        "uint16": .uint16, "uint32": .uint32, "uint64": .uint64,
     ]
 
     private static let callables: Set<String> = [
@@ -382,9 +383,10 @@ final class Unpickler {
             guard let dtype = Self.dtypeGlobals[dtypeName] else {
                 throw CheckpointError(.unsupportedDType, file: file, "dtype torch.\(dtypeName) is not supported")
             }
-            // Byte storages are only read as 1-byte dtypes: wider ones would need alignment
-            // the legacy format does not give (and torch.save uses typed storages for them).
-            guard storage.dtype == dtype || (storage.dtype == .uint8 && dtype.itemSize == 1) else {
+            // Byte storages are read as 1-byte dtypes and as uint16/32/64, the wider dtypes
+            // torch.save writes untyped (the others have typed storages); the resolver copies a
+            // byte storage that is not aligned for the wider dtype.
+            guard storage.dtype == dtype || (storage.dtype == .uint8 && (dtype.itemSize == 1 || dtype.isBarebonesUnsigned)) else {
                 throw CheckpointError(.unsupportedDType, file: file, "_rebuild_tensor_v3 of \(dtype) over a \(storage.dtype) storage")
             }
             return .tensor(

@@ -15,6 +15,9 @@ enum SafetensorsDType {
         case "F8_E4M3": return .float8e4m3fn
         case "F8_E5M2": return .float8e5m2
         case "C64": return .complex64
+        case "U16": return .uint16
+        case "U32": return .uint32
+        case "U64": return .uint64
         default: return nil
         }
     }
@@ -34,6 +37,9 @@ enum SafetensorsDType {
         case .float8e4m3fn: return "F8_E4M3"
         case .float8e5m2: return "F8_E5M2"
         case .complex64: return "C64"
+        case .uint16: return "U16"
+        case .uint32: return "U32"
+        case .uint64: return "U64"
         case .complex128:
             // The format has no complex128 (the Python library raises KeyError on it too);
             // `Safetensors.save` throws before reaching here.
@@ -51,14 +57,17 @@ enum SafetensorsDType {
         case .float8e5m2: return 3
         case .float8e4m3fn: return 4
         case .int16: return 5
-        case .float16: return 6
-        case .bfloat16: return 7
-        case .int32: return 8
-        case .float32: return 9
-        case .complex64: return 10
-        case .float64: return 11
-        case .int64: return 12
-        case .complex128: return 13
+        case .uint16: return 6
+        case .float16: return 7
+        case .bfloat16: return 8
+        case .int32: return 9
+        case .uint32: return 10
+        case .float32: return 11
+        case .complex64: return 12
+        case .float64: return 13
+        case .int64: return 14
+        case .uint64: return 15
+        case .complex128: return 16
         }
     }
 }
