@@ -31,7 +31,7 @@ final class ImageDecodeParityTests: XCTestCase {
             let image = try IO.readImage(path: VisionFixtures.imagePath(name), mode: mode, applyExifOrientation: exif)
             XCTAssertEqual(image.shape, c["shape"] as! [Int], label)
             let dtype = c["dtype"] as! String
-            XCTAssertEqual(image.dtype, dtype == "uint16" ? .int32 : .uint8, label)
+            XCTAssertEqual(image.dtype, dtype == "uint16" ? .uint16 : .uint8, label)
             let flat = image.contiguous().reshape([-1]).toArray(Int64.self)
             for probe in c["probes"] as! [[Int]] where probe[0] < flat.count {
                 XCTAssertEqual(flat[probe[0]], Int64(probe[1]), "\(label) element \(probe[0])")

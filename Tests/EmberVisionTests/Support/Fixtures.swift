@@ -43,7 +43,7 @@ enum VisionFixtures {
 }
 
 /// FNV-1a (64-bit) over a tensor's elements in row-major order: uint8 as bytes, 16-bit PNG samples
-/// (held in int32) as little-endian uint16 — the generator's `tensor_hash`.
+/// as little-endian uint16 (int32 tensors too, their low 16 bits) — the generator's `tensor_hash`.
 func fnv1a(_ tensor: Tensor) -> String {
     var hash: UInt64 = 0xCBF2_9CE4_8422_2325
     func mix(_ byte: UInt8) {
@@ -52,6 +52,11 @@ func fnv1a(_ tensor: Tensor) -> String {
     }
     switch tensor.dtype {
     case .uint8: for v in tensor.contiguous().toArray(UInt8.self) { mix(v) }
+    case .uint16:
+        for v in tensor.contiguous().toArray(UInt16.self) {
+            mix(UInt8(truncatingIfNeeded: v))
+            mix(UInt8(truncatingIfNeeded: v >> 8))
+        }
     case .int32:
         for v in tensor.contiguous().toArray(Int32.self) {
             mix(UInt8(truncatingIfNeeded: v))

@@ -9,7 +9,7 @@ enum ExifOrientation {
     static func apply(_ value: Int, toHWC hwc: Tensor) -> Tensor {
         switch hwc.dtype {
         case .uint8: return apply(value, hwc, UInt8.self)
-        case .int32: return apply(value, hwc, Int32.self)
+        case .uint16: return apply(value, hwc, UInt16.self)  // 16-bit PNG samples
         default: preconditionFailure("exif orientation: unsupported dtype \(hwc.dtype)")
         }
     }

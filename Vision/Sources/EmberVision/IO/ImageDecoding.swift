@@ -45,9 +45,8 @@ public enum IO {
     /// `torchvision.io.decode_png` through libpng: 1/2/4/8/16-bit gray, gray+alpha, RGB, RGBA and
     /// palette images, interlaced or not.
     ///
-    /// 8-bit and smaller files give `uint8`. 16-bit files give their 16-bit values; torchvision
-    /// returns those as `uint16`, which Ember's Core does not have yet, so they come as `int32`
-    /// holding the same numbers (0...65535). A palette image read `.unchanged` gives its palette
+    /// 8-bit and smaller files give `uint8`; 16-bit files give `uint16`, as torchvision does
+    /// (`TF.toDtype(_:_:scale:)` maps them to 0...1 floats). A palette image read `.unchanged` gives its palette
     /// indices (one channel), as torchvision does; other modes expand the palette (and tRNS).
     public static func decodePNG(
         _ data: Data, mode: ImageReadMode = .unchanged, maxPixels: Int = defaultMaxPixels, file: String = "<memory>"
@@ -94,27 +93,17 @@ public enum IO {
     }
 }
 
-/// Owns the buffer the C decoder writes into: the tensor's own storage for 8-bit images (no copy),
-/// a scratch buffer for 16-bit ones (widened afterwards, Core having no uint16).
+/// Owns the tensor the C decoder writes into: its own storage (no copy), `uint8` for 8-bit
+/// samples and `uint16` (native-endian) for 16-bit ones.
 private final class DecodeTarget {
     var tensor: Tensor?
-    var scratch: UnsafeMutableRawPointer?
-    var layout = (height: 0, width: 0, channels: 0)
-
-    deinit { scratch?.deallocate() }
 
     static let allocate: ember_allocate_fn = { context, height, width, channels, bytesPerSample in
         let target = Unmanaged<DecodeTarget>.fromOpaque(context!).takeUnretainedValue()
         let (h, w, c) = (Int(height), Int(width), Int(channels))
-        target.layout = (h, w, c)
-        if bytesPerSample == 1 {
-            let tensor = Tensor(empty: [h, w, c], dtype: .uint8)
-            target.tensor = tensor
-            return tensor.storage.data
-        }
-        let scratch = UnsafeMutableRawPointer.allocate(byteCount: max(1, h * w * c * 2), alignment: 16)
-        target.scratch = scratch
-        return scratch
+        let tensor = Tensor(empty: [h, w, c], dtype: bytesPerSample == 1 ? .uint8 : .uint16)
+        target.tensor = tensor
+        return tensor.storage.data
     }
 
     func finish(_ result: ember_decoded, format: ImageFormat, mode: ImageReadMode, orientation: Int?, file: String) throws
@@ -133,15 +122,7 @@ private final class DecodeTarget {
         case Int32(EMBER_IMAGE_UNSUPPORTED): throw ImageIOError.unsupportedMode(file: file, format: format, mode: mode)
         default: throw ImageIOError.corrupt(file: file, format: format, detail: message)
         }
-        let (h, w, c) = layout
-        var hwc: Tensor
-        if let tensor { hwc = tensor } else {
-            // 16-bit samples, native-endian: widen to int32 (exact).
-            hwc = Tensor(empty: [h, w, c], dtype: .int32)
-            let source = scratch!.assumingMemoryBound(to: UInt16.self)
-            let target = hwc.storage.data.assumingMemoryBound(to: Int32.self)
-            for i in 0..<(h * w * c) { target[i] = Int32(source[i]) }
-        }
+        guard var hwc = tensor else { throw ImageIOError.corrupt(file: file, format: format, detail: "the decoder wrote no image") }
         if let orientation, orientation > 1 { hwc = ExifOrientation.apply(orientation, toHWC: hwc) }
         return hwc.permute(2, 0, 1)
     }

@@ -21,8 +21,11 @@ extension TF {
         return withExtendedLifetime(p) { out }
     }
 
-    /// `F.to_dtype` between uint8 and float32. With `scale`, uint8 → float32 maps 0...255 to 0...1
-    /// (`x * (1/255)`), and float32 → uint8 multiplies by 255.999 and truncates, as torchvision does.
+    /// `F.to_dtype` between uint8 and float32, and between uint16 (16-bit PNGs) and the floating
+    /// dtypes or uint8. With `scale`, uint8 → float32 maps 0...255 to 0...1 (`x * (1/255)`), and
+    /// float32 → uint8 multiplies by 255.999 and truncates, as torchvision does; uint16 likewise
+    /// with 65535 (float → uint16 multiplies by 65535.999, so 1.0 wraps to 0 as in torchvision),
+    /// uint16 → uint8 divides by 256 and truncates, uint8 → uint16 multiplies by 256.
     /// Without, values convert as `Tensor.to` does.
     public static func toDtype(_ image: Tensor, _ dtype: DType, scale: Bool = false) -> Tensor {
         if image.dtype == dtype { return image }
@@ -43,8 +46,18 @@ extension TF {
             // Out-of-range values are undefined in PyTorch's cast; here they saturate.
             for i in 0..<image.count { dst[i] = UInt8(Swift.min(Swift.max((src[i] * k).rounded(.towardZero), 0), 255)) }
             return withExtendedLifetime(p) { out }
+        case (.uint16, let target) where target.isFloatingPoint:
+            return image.to(target).mul(.double(1.0 / 65535))
+        case (let source, .uint16) where source.isFloatingPoint:
+            return image.mul(.double(65535 + 1 - 1e-3)).to(.uint16)
+        case (.uint16, .uint8):
+            // torchvision divides (uint16 has no shift kernel): true division, then truncation.
+            return image.div(.int(256)).to(.uint8)
+        case (.uint8, .uint16):
+            return image.to(.uint16).mul(.int(256))
         default:
-            preconditionFailure("toDtype: scaling from \(image.dtype) to \(dtype) is not supported (uint8 <-> float32)")
+            preconditionFailure(
+                "toDtype: scaling from \(image.dtype) to \(dtype) is not supported (uint8 <-> float32, uint16 <-> floating dtypes and uint8)")
         }
     }
 }
