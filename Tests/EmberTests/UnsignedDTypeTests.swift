@@ -287,6 +287,17 @@ final class UnsignedDTypeTests: XCTestCase {
         XCTAssertEqual(count, 3 * ops.count)
     }
 
+    /// The example of Docs/Core.md's unsigned paragraph, as written there.
+    func testGuideExample() {
+        let u = Tensor([UInt16(3), 65535])
+        XCTAssertEqual((u * 2).dtype, .uint16)
+        XCTAssertEqual((u * 2).toArray(UInt16.self), [6, 65534])
+        XCTAssertEqual((u * 0.5).dtype, .float32)
+        XCTAssertEqual((u.to(.int32) + Tensor([1], dtype: .int32)).toArray(Int32.self), [4, 65536])
+        assertStops(containing: ["\"add_stub\" not implemented for 'UInt16'"]) { _ = u + u }
+        assertStops(containing: ["attempted to promote UInt16 and Int"]) { _ = u + Tensor([1], dtype: .int32) }
+    }
+
     // MARK: checkpoints
 
     private var fixtures: URL { Fixtures.root.appendingPathComponent("Core") }
