@@ -152,6 +152,19 @@ final class UnsignedDTypeTests: XCTestCase {
         }
     }
 
+    /// randint draws PyTorch's numbers for the unsigned dtypes too (seeded generator).
+    func testRandintMatchesPyTorch() throws {
+        var count = 0
+        for c in try cases where c["kind"] as? String == "randint" {
+            let d = dtype(c["dtype"])
+            let (low, high) = (c["low"] as! Int, c["high"] as! Int)
+            let drawn = Tensor.randint(low, high, [5], dtype: d, generator: Generator(seed: 3))
+            assertExact(drawn, Fixtures.tensor(c["result"]), "\(d) [\(low), \(high))")
+            count += 1
+        }
+        XCTAssertEqual(count, 9)
+    }
+
     // MARK: views, indexing, joining
 
     func testViewsIndexingJoiningEquality() {

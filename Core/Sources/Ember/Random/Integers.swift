@@ -12,12 +12,13 @@ extension Tensor {
         let range = UInt64(bitPattern: high &- low)
         let gen = generator ?? Random.defaultGenerator
         struct Fill: DTypeVisitor {
+            static var handlesUnsigned: Bool { true }
             let t: Tensor, gen: Generator, range: UInt64, low: Int64
             func visit<T: TensorElement>(_: T.Type) {
                 let (range, low, gen) = (range, low, gen)
                 let wide: Bool
                 switch T.dtype {
-                case .int64, .int32, .float64: wide = range >= 1 << 28
+                case .int64, .int32, .float64, .uint64, .uint32: wide = range >= 1 << 28
                 case .float32, .bfloat16: wide = range >= 1 << 32
                 default: wide = false
                 }
