@@ -36,7 +36,8 @@ final class TensorBasicsTests: XCTestCase {
         XCTAssertEqual(a.div(b, roundingMode: .floor).toArray(Int64.self), [-4, -4])
     }
 
-    /// Mixed layouts go through the tiled traversal (dims over 32, edges not multiples of 32);
+    /// Mixed layouts go through the tiled traversal (16-row × 256-column tiles; dims over 16 and
+    /// 256, edges not multiples of either);
     /// the result must equal the row-major computation exactly.
     func testTiledTraversalOfMixedLayouts() {
         let a = Tensor.arange(7000).float().reshape(70, 100).t()  // [100, 70], transposed
@@ -44,6 +45,9 @@ final class TensorBasicsTests: XCTestCase {
         let sum = a + b
         let expected = a.contiguous() + b
         XCTAssertEqual(sum.contiguous().toArray(Float.self), expected.toArray(Float.self))
+        let wide = Tensor.arange(22_200).float().reshape(600, 37).t()  // [37, 600]: a partial last tile both ways
+        XCTAssertEqual((wide * wide.contiguous()).contiguous().toArray(Float.self),
+                       (wide.contiguous() * wide.contiguous()).toArray(Float.self))
         let batched = Tensor.arange(6000).float().reshape(3, 50, 40).transpose(1, 2)  // [3, 40, 50]
         XCTAssertEqual((batched + batched.contiguous()).contiguous().toArray(Float.self),
                        batched.contiguous().mul(2).toArray(Float.self))

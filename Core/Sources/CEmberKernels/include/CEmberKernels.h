@@ -72,4 +72,7 @@ void ember_reduce_softmax_f32(const float *x, float *y, int64_t rows, int64_t n)
 // Fast Fourier transforms (fft_kernels.c).
 #include "ember_fft.h"
 
+// Layer normalisation (norm_kernels.c).
+#include "ember_norm.h"
+
 #endif

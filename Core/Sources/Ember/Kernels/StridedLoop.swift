@@ -102,25 +102,29 @@ struct StridedLoop {
         }
     }
 
-    /// Side of the square tiles used when operands disagree on which dim is contiguous.
-    static let tile = 32
+    /// Tiles used when operands disagree on which dim is contiguous: 16 rows (one 64-byte line
+    /// of float32 for an operand contiguous across rows) by 256 columns (long runs, so the
+    /// per-run cost is spread; 256 lines of such an operand stay in L1/L2 while the tile's
+    /// rows reuse them).
+    static let tileRows = 16
+    static let tileColumns = 256
 
     /// True when some operand walks the innermost dim with a stride other than 0 or 1 while
     /// the loop is at least 2-D (a transposed input added to a contiguous one): row-by-row
     /// traversal would then touch a new cache line for every element of that operand.
     private var needsTiling: Bool {
-        shape.count >= 2 && shape[shape.count - 1] > Self.tile && shape[shape.count - 2] > Self.tile
+        shape.count >= 2 && shape[shape.count - 1] > Self.tileRows && shape[shape.count - 2] > Self.tileRows
             && strides.contains { abs($0[$0.count - 1]) > 1 }
     }
 
-    /// Visits the last two dims in `tile`×`tile` blocks, so that every operand's block stays in
-    /// cache whichever of the two dims it is contiguous in. Runs are tile rows; blocks of tile
+    /// Visits the last two dims in `tileRows`×`tileColumns` blocks, so that every operand's block
+    /// stays in cache whichever of the two dims it is contiguous in. Runs are tile rows; blocks of tile
     /// rows are spread over threads.
     private func forEachTiledRun(grain: Int, _ body: (UnsafePointer<Int>, Int) -> Void) {
         let operands = strides.count
         let rank = shape.count
         let (rowsPerPlane, columns) = (shape[rank - 2], shape[rank - 1])
-        let tile = Self.tile
+        let (tile, tileWidth) = (Self.tileRows, Self.tileColumns)
         let tileRows = (rowsPerPlane + tile - 1) / tile
         let planes = count / (rowsPerPlane * columns)
         let units = planes * tileRows
@@ -140,7 +144,7 @@ struct StridedLoop {
                     let firstRow = tileRow * tile, lastRow = Swift.min(firstRow + tile, rowsPerPlane)
                     var column = 0
                     while column < columns {
-                        let width = Swift.min(tile, columns - column)
+                        let width = Swift.min(tileWidth, columns - column)
                         for row in firstRow..<lastRow {
                             for op in 0..<operands {
                                 offsets[op] = base[op] + row * strides[op][rank - 2] + column * strides[op][rank - 1]

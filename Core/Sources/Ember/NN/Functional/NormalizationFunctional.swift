@@ -23,6 +23,9 @@ extension Functional {
                     "layer_norm: Expected \(name) to be of same shape as normalized_shape, but got \(name) of shape \(tensor.shape) and normalized_shape = \(normalizedShape)")
             }
         }
+        if let fused = LayerNormKernel.forward(input, normalizedCount: k, weight: weight, bias: bias, eps: eps) {
+            return fused
+        }
         let (mean, variance) = moments(input, dims: Array((input.dim - k)..<input.dim))
         var out = (input - mean) * (variance + .double(eps)).rsqrt()
         if let weight { out = out * weight }
