@@ -64,7 +64,7 @@ let package = Package(
         .systemLibrary(
             name: "CSndfile", path: "Audio/Sources/CSndfile", pkgConfig: "sndfile",
             providers: [.apt(["libsndfile1-dev"])]),
-        .target(name: "EmberAudio", dependencies: ["Ember", "CSndfile"], path: "Audio/Sources/EmberAudio"),
+        .target(name: "EmberAudio", dependencies: ["Ember", "CSndfile", "CEmberGzip", "EmberHub", .product(name: "Crypto", package: "swift-crypto")], path: "Audio/Sources/EmberAudio"),
         // ICU (normalization forms, Unicode-property regexes) is reached only through a C target
         // whose header uses <stdint.h> types: see Docs/Text.md, "Why a C target for ICU".
         .target(

@@ -1,4 +1,5 @@
 import Ember
+import EmberHub
 import Foundation
 import XCTest
 
@@ -213,7 +214,7 @@ final class VisionDatasetTests: XCTestCase {
 
     func extract(_ archive: String) throws {
         let path = Self.datasetFixtures.appendingPathComponent(archive).path
-        try TarReader.extract(try Gzip.decompress(try Gzip.readFile(path), file: path), into: root, file: path)
+        try TarArchive.extract(try Gzip.decompress(try Gzip.readFile(path), file: path), into: root, file: path)
     }
 
     func testCIFARMatchesTorchvision() throws {

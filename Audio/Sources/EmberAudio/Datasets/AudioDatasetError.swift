@@ -12,6 +12,12 @@ public enum AudioDatasetError: Error, Equatable, CustomStringConvertible {
     case malformed(file: String, reason: String)
     /// A file's sample rate is not the dataset's.
     case sampleRateMismatch(file: String, expected: Int, found: Int)
+    /// A downloaded archive's SHA-256 does not start with the published one; it was deleted.
+    case checksumMismatch(file: String, expected: String, actual: String)
+    /// The download itself failed (HTTP status, network, disk); `reason` is EmberHub's message.
+    case downloadFailed(url: String, reason: String)
+    /// An archive cannot be decompressed or unpacked.
+    case corruptArchive(file: String, reason: String)
 
     public var description: String {
         switch self {
@@ -20,6 +26,10 @@ public enum AudioDatasetError: Error, Equatable, CustomStringConvertible {
         case .malformed(let file, let reason): return "malformed dataset file \(file): \(reason)"
         case .sampleRateMismatch(let file, let expected, let found):
             return "sample rate should be \(expected), but got \(found) in \(file)"
+        case .checksumMismatch(let file, let expected, let actual):
+            return "SHA-256 mismatch for \(file): expected \(expected), got \(actual); the file was deleted"
+        case .downloadFailed(let url, let reason): return "download of \(url) failed: \(reason)"
+        case .corruptArchive(let file, let reason): return "cannot unpack \(file): \(reason)"
         }
     }
 }

@@ -1,4 +1,5 @@
 import Ember
+import EmberHub
 import Foundation
 
 /// LibriSpeech (`torchaudio.datasets.LIBRISPEECH`): read English audiobooks, 16 kHz FLAC,
@@ -6,8 +7,8 @@ import Foundation
 /// `<speaker>-<chapter>.trans.txt` transcript file per chapter (`<id> <TRANSCRIPT>` lines).
 ///
 /// Reads the extracted archive at `root/LibriSpeech/<subset>/`; samples are sorted by file
-/// name. Ember does not download it: fetch `http://www.openslr.org/resources/12/<subset>.tar.gz`
-/// and extract it into `root`.
+/// name. The `download:` initializer fetches `<baseURL><subset>.tar.gz`, checks its SHA-256
+/// and extracts it into `root`.
 public struct LibriSpeech: Dataset, Sendable {
     /// One utterance.
     public struct Sample: @unchecked Sendable {
@@ -35,6 +36,18 @@ public struct LibriSpeech: Dataset, Sendable {
         "dev-clean", "dev-other", "test-clean", "test-other", "train-clean-100", "train-clean-360", "train-other-500",
     ]
     public static let sampleRate = 16_000
+    /// Where the subsets' archives are published.
+    public static let baseURL = "http://www.openslr.org/resources/12/"
+    /// The published archives' SHA-256 by URL, as torchaudio checks them.
+    public static let checksums = [
+        "http://www.openslr.org/resources/12/dev-clean.tar.gz": "76f87d090650617fca0cac8f88b9416e0ebf80350acb97b343a85fa903728ab3",
+        "http://www.openslr.org/resources/12/dev-other.tar.gz": "12661c48e8c3fe1de2c1caa4c3e135193bfb1811584f11f569dd12645aa84365",
+        "http://www.openslr.org/resources/12/test-clean.tar.gz": "39fde525e59672dc6d1551919b1478f724438a95aa55f874b576be21967e6c23",
+        "http://www.openslr.org/resources/12/test-other.tar.gz": "d09c181bba5cf717b3dee7d4d592af11a3ee3a09e08ae025c5506f6ebe961c29",
+        "http://www.openslr.org/resources/12/train-clean-100.tar.gz": "d4ddd1d5a6ab303066f14971d768ee43278a5f2a0aa43dc716b0e64ecbbbf6e2",
+        "http://www.openslr.org/resources/12/train-clean-360.tar.gz": "146a56496217e96c14334a160df97fffedd6e0a04e66b9c5af0d40be3c792ecf",
+        "http://www.openslr.org/resources/12/train-other-500.tar.gz": "ddb22f27f96ec163645d53215559df6aa36515f26e01dd70798188350adcb6d2",
+    ]
 
     public let subset: String
     /// `root/LibriSpeech`.
@@ -62,6 +75,29 @@ public struct LibriSpeech: Dataset, Sendable {
             }
         }
         fileIDs = ids.sorted(by: DatasetFiles.pythonOrder)
+    }
+
+    /// When `download` is true and `root/folderInArchive/<subset>` is missing, fetches
+    /// `<baseURL><subset>.tar.gz` to `root` (unless already there), checks its SHA-256
+    /// (`sha256`, or the published one from ``checksums`` when nil; an unknown URL is not
+    /// checked) and extracts it into `root` (the archive holds `LibriSpeech/<subset>/`), as
+    /// torchaudio's `LIBRISPEECH(download=True)` does; then opens the subset.
+    public init(
+        root: String, subset: String = "train-clean-100", folderInArchive: String = "LibriSpeech", download: Bool,
+        baseURL: String = LibriSpeech.baseURL, sha256: String? = nil, hub: HubConfiguration = .fromEnvironment()
+    ) async throws {
+        guard LibriSpeech.subsets.contains(subset) else {
+            throw AudioDatasetError.invalidArgument("Invalid url '\(subset)' given; please provide one of \(LibriSpeech.subsets).")
+        }
+        let rootURL = URL(fileURLWithPath: (root as NSString).expandingTildeInPath)
+        let path = rootURL.appendingPathComponent(folderInArchive).appendingPathComponent(subset).path
+        if download, !DatasetFiles.isDirectory(path) {
+            let url = baseURL + subset + ".tar.gz"
+            let archive = rootURL.appendingPathComponent(subset + ".tar.gz")
+            try await AudioDatasetDownload.fetch(url, to: archive, sha256: sha256 ?? Self.checksums[url], hub: hub)
+            try AudioDatasetDownload.extractTarGz(archive, into: rootURL)
+        }
+        try self.init(root: rootURL.path, subset: subset, folderInArchive: folderInArchive)
     }
 
     public var count: Int { fileIDs.count }

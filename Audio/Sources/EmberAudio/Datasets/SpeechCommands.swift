@@ -1,4 +1,5 @@
 import Ember
+import EmberHub
 import Foundation
 
 /// Google's Speech Commands (`torchaudio.datasets.SPEECHCOMMANDS`): one-second 16 kHz
@@ -8,8 +9,8 @@ import Foundation
 /// `speech_commands_v0.02` by default): every `*/*.wav` whose path contains `_nohash_`,
 /// outside `_background_noise_`, sorted by path. The subsets follow the dataset's lists:
 /// `.validation` and `.testing` are the files named in `validation_list.txt` and
-/// `testing_list.txt` (in list order), `.training` the rest. Ember does not download the
-/// archive: fetch it from ``baseURL`` and extract it into that folder first.
+/// `testing_list.txt` (in list order), `.training` the rest. The `download:` initializer
+/// fetches the archive from ``baseURL``, checks its SHA-256 and extracts it into that folder.
 public struct SpeechCommands: Dataset, Sendable {
     public enum Subset: String, Sendable {
         case training, validation, testing
@@ -35,6 +36,13 @@ public struct SpeechCommands: Dataset, Sendable {
     }
 
     public static let baseURL = "http://download.tensorflow.org/data/"
+    /// The published archives' SHA-256 by URL, as torchaudio checks them.
+    public static let checksums = [
+        "http://download.tensorflow.org/data/speech_commands_v0.01.tar.gz":
+            "743935421bb51cccdb6bdd152e04c5c70274e935c82119ad7faeec31780d811d",
+        "http://download.tensorflow.org/data/speech_commands_v0.02.tar.gz":
+            "af14739ee7dc311471de98f5f9d2c9191b18aedfe957f4a6ff791c709868ff58",
+    ]
     public static let sampleRate = 16_000
     static let hashDivider = "_nohash_"
     static let exceptFolder = "_background_noise_"
@@ -89,6 +97,30 @@ public struct SpeechCommands: Dataset, Sendable {
             files = walk().filter { !excluded.contains(($0 as NSString).standardizingPath) }
         case nil: files = walk()
         }
+    }
+
+    /// When `download` is true and the release folder is missing, fetches the archive to
+    /// `root/<its file name>` (unless already there), checks its SHA-256 (`sha256`, or the
+    /// published one from ``checksums`` when nil; an unknown URL is not checked) and extracts
+    /// it into `root/folderInArchive/<release>`, as torchaudio's `SPEECHCOMMANDS(download=True)`
+    /// does; then opens it.
+    public init(
+        root: String, release: String = "speech_commands_v0.02", folderInArchive: String = "SpeechCommands",
+        subset: Subset? = nil, download: Bool, sha256: String? = nil, hub: HubConfiguration = .fromEnvironment()
+    ) async throws {
+        let url = ["speech_commands_v0.01", "speech_commands_v0.02"].contains(release)
+            ? SpeechCommands.baseURL + release + ".tar.gz" : release
+        let rootURL = URL(fileURLWithPath: (root as NSString).expandingTildeInPath)
+        let name = (url as NSString).lastPathComponent
+        let pieces = name.components(separatedBy: ".")
+        let base = pieces.dropLast(min(2, pieces.count - 1)).joined(separator: ".")
+        let target = rootURL.appendingPathComponent(folderInArchive).appendingPathComponent(base)
+        if download, !DatasetFiles.isDirectory(target.path) {
+            let archive = rootURL.appendingPathComponent(name)
+            try await AudioDatasetDownload.fetch(url, to: archive, sha256: sha256 ?? Self.checksums[url], hub: hub)
+            try AudioDatasetDownload.extractTarGz(archive, into: target)
+        }
+        try self.init(root: rootURL.path, release: release, folderInArchive: folderInArchive, subset: subset)
     }
 
     public var count: Int { files.count }

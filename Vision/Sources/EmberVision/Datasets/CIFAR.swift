@@ -139,7 +139,7 @@ extension CIFARDataset {
                 let name = URL(string: url)?.lastPathComponent ?? "archive.tar.gz"
                 let archive = try await DatasetDownload.fetch(name, from: [url], md5: md5, into: rootURL, hub: hub)
                 let tar = try Gzip.decompress(try Gzip.readFile(archive.path), file: archive.path)
-                try TarReader.extract(tar, into: rootURL, file: archive.path)
+                try TarArchive.extract(tar, into: rootURL, file: archive.path)
             }
         }
         try self.init(root: root, train: train, transform: transform, targetTransform: targetTransform)
