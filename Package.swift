@@ -92,8 +92,10 @@ let package = Package(
 
         // MARK: Tests (one per library)
         .testTarget(name: "EmberTests", dependencies: ["Ember"], path: "Tests/EmberTests"),
-        .testTarget(name: "EmberVisionTests", dependencies: ["EmberVision"], path: "Tests/EmberVisionTests"),
-        .testTarget(name: "EmberAudioTests", dependencies: ["EmberAudio"], path: "Tests/EmberAudioTests"),
+        // Test helpers shared by several test targets (test targets cannot share source files).
+        .target(name: "EmberTestSupport", path: "Tests/EmberTestSupport"),
+        .testTarget(name: "EmberVisionTests", dependencies: ["EmberVision", "EmberTestSupport"], path: "Tests/EmberVisionTests"),
+        .testTarget(name: "EmberAudioTests", dependencies: ["EmberAudio", "EmberTestSupport"], path: "Tests/EmberAudioTests"),
         .testTarget(name: "EmberTextTests", dependencies: ["EmberText"], path: "Tests/EmberTextTests"),
         .testTarget(
             name: "EmberHubTests", dependencies: [

@@ -1,6 +1,7 @@
 import Ember
 import EmberHub
 import Foundation
+import EmberTestSupport
 import XCTest
 
 @testable import EmberAudio

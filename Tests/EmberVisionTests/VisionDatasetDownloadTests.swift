@@ -1,5 +1,6 @@
 import EmberHub
 import Foundation
+import EmberTestSupport
 import XCTest
 
 @testable import EmberVision

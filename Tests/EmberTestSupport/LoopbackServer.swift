@@ -5,17 +5,17 @@ import Glibc
 
 /// A minimal HTTP/1.1 server on 127.0.0.1 (ephemeral port) for download tests: answers each
 /// `GET /path` with `files[path]` (200) or 404, one request per connection, and logs the
-/// paths it was asked for. (The Hub tests' NIO server lives in another test target; this one
-/// needs nothing beyond POSIX sockets.)
-final class LoopbackServer: @unchecked Sendable {
+/// paths it was asked for. Shared by the Vision and Audio dataset-download tests (the Hub tests
+/// keep their NIO server); it needs nothing beyond POSIX sockets.
+public final class LoopbackServer: @unchecked Sendable {
     private let lock = NSLock()
     private var _files: [String: Data]
     private var _log: [String] = []
     private var listener: Int32 = -1
-    private(set) var port = 0
+    public private(set) var port = 0
     private var thread: Thread?
 
-    init(files: [String: Data]) throws {
+    public init(files: [String: Data]) throws {
         _files = files
         listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard listener >= 0 else { throw POSIXError(.EIO) }
@@ -44,11 +44,11 @@ final class LoopbackServer: @unchecked Sendable {
         thread?.start()
     }
 
-    var baseURL: String { "http://127.0.0.1:\(port)" }
-    var log: [String] { lock.withLock { _log } }
+    public var baseURL: String { "http://127.0.0.1:\(port)" }
+    public var log: [String] { lock.withLock { _log } }
 
     /// Stops accepting connections.
-    func stop() {
+    public func stop() {
         shutdown(listener, Int32(SHUT_RDWR))
         close(listener)
     }
