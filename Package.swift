@@ -54,10 +54,14 @@ let package = Package(
         .target(
             name: "CEmberGzip", path: "Vision/Sources/CEmberGzip",
             linkerSettings: [.linkedLibrary("z")]),
+        // FreeType and HarfBuzz for drawBoundingBoxes' labels (Pillow's text rendering).
+        .systemLibrary(
+            name: "CFreeType", path: "Vision/Sources/CFreeType", pkgConfig: "freetype2",
+            providers: [.apt(["libfreetype-dev", "libharfbuzz-dev"])]),
         // EmberHub (plain-URL downloads for datasets), ZIPFoundation (EMNIST's zip), Crypto (MD5 checks).
         .target(
             name: "EmberVision", dependencies: [
-                "Ember", "CLibPNG", "CJPEG", "CEmberImage", "CEmberGzip", "EmberHub",
+                "Ember", "CLibPNG", "CJPEG", "CEmberImage", "CEmberGzip", "CFreeType", "EmberHub",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ], path: "Vision/Sources/EmberVision"),

@@ -43,49 +43,59 @@ struct Canvas {
         for x in first...last { point(x, y, color, alpha: alpha) }
     }
 
-    /// A one-pixel line from (x0, y0) towards (x1, y1). Axis-parallel lines stop one pixel short
-    /// of the end point, as PIL's do; others are Bresenham lines including both ends.
+    /// PIL's one-pixel line from (x0, y0) towards (x1, y1), without the end point: a vertical or
+    /// horizontal run, else Bresenham along the longer axis with PIL's error term (it steps the
+    /// shorter axis when the error is not negative).
     mutating func line(_ x0: Int, _ y0: Int, _ x1: Int, _ y1: Int, _ color: DrawColor, alpha: Int = 255) {
-        let dx = abs(x1 - x0), dy = abs(y1 - y0), sx = x1 < x0 ? -1 : 1, sy = y1 < y0 ? -1 : 1
+        var dx = abs(x1 - x0), dy = abs(y1 - y0)
+        let sx = x1 < x0 ? -1 : 1, sy = y1 < y0 ? -1 : 1
         var (x, y) = (x0, y0)
         if dx == 0 {
             for _ in 0..<dy { point(x, y, color, alpha: alpha); y += sy }
         } else if dy == 0 {
             for _ in 0..<dx { point(x, y, color, alpha: alpha); x += sx }
-        } else {
-            var error = dx - dy
-            while true {
+        } else if dx > dy {
+            let n = dx
+            dy += dy
+            var e = dy - dx
+            dx += dx
+            for _ in 0..<n {
                 point(x, y, color, alpha: alpha)
-                if x == x1 && y == y1 { break }
-                let e2 = 2 * error
-                if e2 > -dy { error -= dy; x += sx }
-                if e2 < dx { error += dx; y += sy }
+                if e >= 0 { y += sy; e -= dx }
+                e += dy
+                x += sx
+            }
+        } else {
+            let n = dy
+            dx += dx
+            var e = dx - dy
+            dy += dy
+            for _ in 0..<n {
+                point(x, y, color, alpha: alpha)
+                if e >= 0 { x += sx; e -= dy }
+                e += dx
+                y += sy
             }
         }
     }
 
-    /// Fills the convex polygon `corners` (pixels whose centres lie inside or on an edge).
-    mutating func fillConvexPolygon(_ corners: [(Double, Double)], _ color: DrawColor) {
-        let ys = corners.map(\.1)
-        let top = max(0, Int((ys.min()! - 0.5).rounded(.up))), bottom = min(height - 1, Int((ys.max()! - 0.5).rounded(.down)))
-        guard top <= bottom else { return }
-        for y in top...bottom {
-            let cy = Double(y) + 0.5
-            var low = Double.infinity, high = -Double.infinity
-            for i in corners.indices {
-                let (ax, ay) = corners[i], (bx, by) = corners[(i + 1) % corners.count]
-                if (ay <= cy && cy <= by) || (by <= cy && cy <= ay) {
-                    if ay == by {
-                        low = min(low, ax, bx); high = max(high, ax, bx)
-                    } else {
-                        let x = ax + (cy - ay) / (by - ay) * (bx - ax)
-                        low = min(low, x); high = max(high, x)
-                    }
-                }
+    /// Blends an 8-bit coverage mask whose top-left pixel lands on (x, y): each pixel becomes
+    /// `BLEND(coverage, pixel, color)` (PIL's `draw_bitmap`, i.e. `ImagingFill2` with an "L" mask).
+    mutating func blend(mask: [UInt8], width maskWidth: Int, height maskHeight: Int, at x: Int, _ y: Int, _ color: DrawColor) {
+        for r in 0..<maskHeight where y + r >= 0 && y + r < height {
+            for c in 0..<maskWidth where x + c >= 0 && x + c < width {
+                point(x + c, y + r, color, alpha: Int(mask[r * maskWidth + c]))
             }
-            guard low <= high else { continue }
-            let first = Int((low - 0.5).rounded(.up)), last = Int((high - 0.5).rounded(.down))
-            if first <= last { horizontalLine(first, y, last, color) }
         }
+    }
+}
+
+extension Canvas {
+    /// PIL's filled rectangle (`ImagingDrawRectangle` with fill): rows y0...y1, the first clipped
+    /// to the image and the last to its height (a row past the bottom is skipped as off-image).
+    mutating func fillRectangle(_ x0: Int, _ y0: Int, _ x1: Int, _ y1: Int, _ color: DrawColor, alpha: Int = 255) {
+        let (top, bottom) = y0 <= y1 ? (y0, y1) : (y1, y0)
+        guard top < height, bottom >= 0 else { return }
+        for y in max(top, 0)...min(bottom, height) { horizontalLine(x0, y, x1, color, alpha: alpha) }
     }
 }
