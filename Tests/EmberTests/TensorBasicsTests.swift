@@ -37,20 +37,43 @@ final class TensorBasicsTests: XCTestCase {
     }
 
     /// Mixed layouts go through the tiled traversal (16-row × 256-column tiles; dims over 16 and
-    /// 256, edges not multiples of either);
-    /// the result must equal the row-major computation exactly.
+    /// 256, edges not multiples of either), with strided inputs copied tile by tile into
+    /// row-major scratch. Results must equal values computed element by element in Swift, exactly.
     func testTiledTraversalOfMixedLayouts() {
-        let a = Tensor.arange(7000).float().reshape(70, 100).t()  // [100, 70], transposed
+        // [100, 70] transposed view of a row-major [70, 100]: element (i, j) is 100·j + i.
+        let a = Tensor.arange(7000).float().reshape(70, 100).t()
         let b = Tensor.arange(7000).float().reshape(100, 70).mul(0.5)
-        let sum = a + b
-        let expected = a.contiguous() + b
-        XCTAssertEqual(sum.contiguous().toArray(Float.self), expected.toArray(Float.self))
-        let wide = Tensor.arange(22_200).float().reshape(600, 37).t()  // [37, 600]: a partial last tile both ways
-        XCTAssertEqual((wide * wide.contiguous()).contiguous().toArray(Float.self),
-                       (wide.contiguous() * wide.contiguous()).toArray(Float.self))
+        let expectedSum = (0..<7000).map { k -> Float in
+            let (i, j) = k.quotientAndRemainder(dividingBy: 70)
+            return Float(100 * j + i) + Float(k) * 0.5
+        }
+        XCTAssertEqual((a + b).contiguous().toArray(Float.self), expectedSum)
+        XCTAssertEqual((b + a).toArray(Float.self), expectedSum)  // the output follows b's row-major layout
+        XCTAssertEqual(a.contiguous().toArray(Float.self), expectedSum.indices.map { k in
+            let (i, j) = k.quotientAndRemainder(dividingBy: 70)
+            return Float(100 * j + i)
+        })
+        // [37, 600]: a partial last tile both ways; int64 and a three-operand op.
+        let wide = Tensor.arange(22_200).reshape(600, 37).t()
+        let wideExpected = (0..<22_200).map { k -> Int64 in
+            let (i, j) = k.quotientAndRemainder(dividingBy: 600)
+            return Int64(37 * j + i)
+        }
+        XCTAssertEqual((wide * Tensor(wideExpected, shape: [37, 600])).contiguous().toArray(Int64.self), wideExpected.map { $0 * $0 })
+        let chosen = Tensor.where(wide.remainder(3).eq(0), wide.float(), Tensor(wideExpected, shape: [37, 600]).float().neg())
+        XCTAssertEqual(chosen.contiguous().toArray(Float.self), wideExpected.map { $0 % 3 == 0 ? Float($0) : -Float($0) })
+        // A batch of transposed planes, and a view strided in both dims (stride 2 across columns).
         let batched = Tensor.arange(6000).float().reshape(3, 50, 40).transpose(1, 2)  // [3, 40, 50]
         XCTAssertEqual((batched + batched.contiguous()).contiguous().toArray(Float.self),
                        batched.contiguous().mul(2).toArray(Float.self))
+        let base = Tensor.arange(40_000).float().reshape(200, 200)
+        let stepped = base[.all, .range(0, 200, step: 2)]  // [200, 100], column stride 2
+        let steppedExpected = (0..<20_000).map { k -> Float in
+            let (i, j) = k.quotientAndRemainder(dividingBy: 100)
+            return Float(200 * i + 2 * j)
+        }
+        XCTAssertEqual((stepped + Tensor.zeros([200, 100])).toArray(Float.self), steppedExpected)
+        XCTAssertEqual((stepped.t() + Tensor.zeros([100, 200])).contiguous().t().contiguous().toArray(Float.self), steppedExpected)
     }
 
     func testZeroDimReshapes() {

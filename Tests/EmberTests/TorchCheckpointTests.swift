@@ -78,6 +78,18 @@ final class TorchCheckpointTests: XCTestCase {
         }
     }
 
+    /// A re-zipped checkpoint with a deflated 64 MiB member (68 KB on disk) is refused before
+    /// anything is inflated: torch.save never compresses, and inflating would allocate by a
+    /// size the archive claims. The error names the file and the member.
+    func testZipBombIsRefusedBeforeInflating() {
+        XCTAssertThrowsError(try TorchCheckpoint.load(path("zip_bomb.pt"))) { error in
+            let failure = error as? CheckpointError
+            XCTAssertEqual(failure?.kind, .malformedArchive, "\(error)")
+            XCTAssertTrue("\(error)".contains("zip_bomb.pt"), "\(error)")
+            XCTAssertTrue("\(error)".contains("compressed"), "\(error)")
+        }
+    }
+
     /// Ember's writer: a round trip here, and the committed `ember_written.pt` that the
     /// fixture script loads with `torch.load(weights_only=True)`. The committed file must be
     /// exactly what the writer produces today.

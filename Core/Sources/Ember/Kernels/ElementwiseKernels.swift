@@ -34,6 +34,12 @@ enum Elementwise {
     // body, inlined and vectorised. Closure-taking overloads below wrap their closure for the
     // call sites that are not hot.
 
+    // Mixed layouts (a transposed input beside a contiguous output) run tile by tile, and an
+    // input that walks the tile's columns with a stride is first copied into a row-major
+    // scratch tile in its own memory order: each of its cache lines is then read once, where
+    // reading it row by row re-fetches lines that power-of-two strides evict from the
+    // cache's few sets. The rows then run the contiguous, vectorised loop.
+
     @inline(__always)
     static func map<F: ElementFunction1>(_ a: Tensor, into out: Tensor, _ f: F) {
         let pa = a.pointer(as: F.A.self), po = out.pointer(as: F.R.self)
@@ -42,14 +48,23 @@ enum Elementwise {
             strides: [out.strides, Shape.broadcastStrides(shape: a.shape, strides: a.strides, to: out.shape)])
         let s = loop.innerStrides
         let (so, sa) = (s[0], s[1])
-        loop.forEachRun(anyOrder: true) { offsets, n in
-            let o = po + offsets[0], x = pa + offsets[1]
+        @inline(__always) func run(_ o: UnsafeMutablePointer<F.R>, _ so: Int, _ x: UnsafePointer<F.A>, _ sa: Int, _ n: Int) {
             if so == 1 && sa == 1 {
                 for i in 0..<n { o[i] = f(x[i]) }
             } else {
                 for i in 0..<n { o[i * so] = f(x[i * sa]) }
             }
         }
+        if loop.needsTiling && TileInput<F.A>.stages(sa) {
+            let r = loop.rowStrides
+            loop.forEachTile { origin, rows, columns in
+                let x = TileInput(pa + origin[1], rowStride: r[1], columnStride: sa, rows: rows, columns: columns)
+                defer { x.release() }
+                for row in 0..<rows { run(po + origin[0] + row * r[0], so, x.row(row), x.stride, columns) }
+            }
+            return
+        }
+        loop.forEachRun(anyOrder: true) { offsets, n in run(po + offsets[0], so, pa + offsets[1], sa, n) }
     }
 
     @inline(__always)
@@ -64,8 +79,10 @@ enum Elementwise {
             ])
         let s = loop.innerStrides
         let (so, sa, sb) = (s[0], s[1], s[2])
-        loop.forEachRun(anyOrder: true) { offsets, n in
-            let o = po + offsets[0], x = pa + offsets[1], y = pb + offsets[2]
+        @inline(__always) func run(
+            _ o: UnsafeMutablePointer<F.R>, _ so: Int, _ x: UnsafePointer<F.A>, _ sa: Int, _ y: UnsafePointer<F.B>, _ sb: Int,
+            _ n: Int
+        ) {
             if so == 1 && sa == 1 && sb == 1 {
                 for i in 0..<n { o[i] = f(x[i], y[i]) }
             } else if so == 1 && sa == 1 && sb == 0 {
@@ -77,6 +94,21 @@ enum Elementwise {
             } else {
                 for i in 0..<n { o[i * so] = f(x[i * sa], y[i * sb]) }
             }
+        }
+        if loop.needsTiling && (TileInput<F.A>.stages(sa) || TileInput<F.B>.stages(sb)) {
+            let r = loop.rowStrides
+            loop.forEachTile { origin, rows, columns in
+                let x = TileInput(pa + origin[1], rowStride: r[1], columnStride: sa, rows: rows, columns: columns)
+                let y = TileInput(pb + origin[2], rowStride: r[2], columnStride: sb, rows: rows, columns: columns)
+                defer { x.release(); y.release() }
+                for row in 0..<rows {
+                    run(po + origin[0] + row * r[0], so, x.row(row), x.stride, y.row(row), y.stride, columns)
+                }
+            }
+            return
+        }
+        loop.forEachRun(anyOrder: true) { offsets, n in
+            run(po + offsets[0], so, pa + offsets[1], sa, pb + offsets[2], sb, n)
         }
     }
 
@@ -94,13 +126,31 @@ enum Elementwise {
             ])
         let s = loop.innerStrides
         let (so, sa, sb, sc) = (s[0], s[1], s[2], s[3])
-        loop.forEachRun(anyOrder: true) { offsets, n in
-            let o = po + offsets[0], x = pa + offsets[1], y = pb + offsets[2], z = pc + offsets[3]
+        @inline(__always) func run(
+            _ o: UnsafeMutablePointer<F.R>, _ so: Int, _ x: UnsafePointer<F.A>, _ sa: Int, _ y: UnsafePointer<F.B>, _ sb: Int,
+            _ z: UnsafePointer<F.C>, _ sc: Int, _ n: Int
+        ) {
             if so == 1 && sa == 1 && sb == 1 && sc == 1 {
                 for i in 0..<n { o[i] = f(x[i], y[i], z[i]) }
             } else {
                 for i in 0..<n { o[i * so] = f(x[i * sa], y[i * sb], z[i * sc]) }
             }
+        }
+        if loop.needsTiling && (TileInput<F.A>.stages(sa) || TileInput<F.B>.stages(sb) || TileInput<F.C>.stages(sc)) {
+            let r = loop.rowStrides
+            loop.forEachTile { origin, rows, columns in
+                let x = TileInput(pa + origin[1], rowStride: r[1], columnStride: sa, rows: rows, columns: columns)
+                let y = TileInput(pb + origin[2], rowStride: r[2], columnStride: sb, rows: rows, columns: columns)
+                let z = TileInput(pc + origin[3], rowStride: r[3], columnStride: sc, rows: rows, columns: columns)
+                defer { x.release(); y.release(); z.release() }
+                for row in 0..<rows {
+                    run(po + origin[0] + row * r[0], so, x.row(row), x.stride, y.row(row), y.stride, z.row(row), z.stride, columns)
+                }
+            }
+            return
+        }
+        loop.forEachRun(anyOrder: true) { offsets, n in
+            run(po + offsets[0], so, pa + offsets[1], sa, pb + offsets[2], sb, pc + offsets[3], sc, n)
         }
     }
 
@@ -161,4 +211,53 @@ struct ClosureFunction2<A: TensorElement, B: TensorElement, R: TensorElement>: E
 struct ClosureFunction3<A: TensorElement, B: TensorElement, C: TensorElement, R: TensorElement>: ElementFunction3 {
     let body: (A, B, C) -> R
     @inline(__always) func callAsFunction(_ a: A, _ b: B, _ c: C) -> R { body(a, b, c) }
+}
+
+/// One input operand of a `StridedLoop` tile, read in place when it walks the tile's columns
+/// with stride 0 or 1, otherwise from a row-major copy made in the operand's memory order.
+struct TileInput<T: TensorElement> {
+    private let base: UnsafePointer<T>
+    private let rowStride: Int
+    private let copy: UnsafeMutablePointer<T>?
+    private let columns: Int
+    /// The stride along a row as the kernel reads it.
+    let stride: Int
+
+    /// Whether an operand with this column stride is copied.
+    @inline(__always) static func stages(_ columnStride: Int) -> Bool { columnStride != 0 && columnStride != 1 }
+
+    @inline(__always)
+    init(_ base: UnsafeMutablePointer<T>, rowStride: Int, columnStride: Int, rows: Int, columns: Int) {
+        self.base = UnsafePointer(base)
+        self.rowStride = rowStride
+        self.columns = columns
+        guard Self.stages(columnStride) else {
+            copy = nil
+            stride = columnStride
+            return
+        }
+        let copy = UnsafeMutablePointer<T>.allocate(capacity: rows * columns)
+        if abs(rowStride) < abs(columnStride) {
+            // Contiguous (or nearly) down the rows: read each column's run in one go.
+            for c in 0..<columns {
+                let source = base + c * columnStride
+                for r in 0..<rows { copy[r * columns + c] = source[r * rowStride] }
+            }
+        } else {
+            for r in 0..<rows {
+                let source = base + r * rowStride, target = copy + r * columns
+                for c in 0..<columns { target[c] = source[c * columnStride] }
+            }
+        }
+        self.copy = copy
+        stride = 1
+    }
+
+    /// The first element of tile row `row`.
+    @inline(__always) func row(_ row: Int) -> UnsafePointer<T> {
+        if let copy { return UnsafePointer(copy + row * columns) }
+        return base + row * rowStride
+    }
+
+    @inline(__always) func release() { copy?.deallocate() }
 }

@@ -104,23 +104,40 @@ struct StridedLoop {
 
     /// Tiles used when operands disagree on which dim is contiguous: 16 rows (one 64-byte line
     /// of float32 for an operand contiguous across rows) by 256 columns (long runs, so the
-    /// per-run cost is spread; 256 lines of such an operand stay in L1/L2 while the tile's
-    /// rows reuse them).
+    /// per-run cost is spread).
     static let tileRows = 16
     static let tileColumns = 256
 
     /// True when some operand walks the innermost dim with a stride other than 0 or 1 while
     /// the loop is at least 2-D (a transposed input added to a contiguous one): row-by-row
     /// traversal would then touch a new cache line for every element of that operand.
-    private var needsTiling: Bool {
+    var needsTiling: Bool {
         shape.count >= 2 && shape[shape.count - 1] > Self.tileRows && shape[shape.count - 2] > Self.tileRows
             && strides.contains { abs($0[$0.count - 1]) > 1 }
     }
 
-    /// Visits the last two dims in `tileRows`×`tileColumns` blocks, so that every operand's block
-    /// stays in cache whichever of the two dims it is contiguous in. Runs are tile rows; blocks of tile
-    /// rows are spread over threads.
+    /// Each operand's stride between the rows of a tile (the second-innermost dim); valid when
+    /// `needsTiling`.
+    var rowStrides: [Int] { strides.map { $0[$0.count - 2] } }
+
     private func forEachTiledRun(grain: Int, _ body: (UnsafePointer<Int>, Int) -> Void) {
+        let operands = strides.count
+        let rowStrides = self.rowStrides
+        forEachTile(grain: grain) { origin, rows, columns in
+            withUnsafeTemporaryAllocation(of: Int.self, capacity: operands) { offsets in
+                for row in 0..<rows {
+                    for op in 0..<operands { offsets[op] = origin[op] + row * rowStrides[op] }
+                    body(UnsafePointer(offsets.baseAddress!), columns)
+                }
+            }
+        }
+    }
+
+    /// Visits the last two dims in `tileRows`×`tileColumns` blocks, so that every operand's block
+    /// stays in cache whichever of the two dims it is contiguous in. `body(origin, rows, columns)`
+    /// gets each operand's element offset of the tile's first element; rows step by `rowStrides`,
+    /// columns by `innerStrides`. Bands of tiles are spread over threads.
+    func forEachTile(grain: Int = elementwiseGrain, _ body: (UnsafePointer<Int>, Int, Int) -> Void) {
         let operands = strides.count
         let rank = shape.count
         let (rowsPerPlane, columns) = (shape[rank - 2], shape[rank - 1])
@@ -130,7 +147,7 @@ struct StridedLoop {
         let units = planes * tileRows
         parallelFor(units, grain: max(1, grain / (tile * columns))) { unitRange in
             withUnsafeTemporaryAllocation(of: Int.self, capacity: 2 * operands) { scratch in
-                let base = scratch.baseAddress!, offsets = scratch.baseAddress! + operands
+                let base = scratch.baseAddress!, origin = scratch.baseAddress! + operands
                 for unit in unitRange {
                     let (plane, tileRow) = unit.quotientAndRemainder(dividingBy: tileRows)
                     // Element offset of this plane's first element, per operand.
@@ -141,16 +158,14 @@ struct StridedLoop {
                         rest /= shape[d]
                         for op in 0..<operands { base[op] += i * strides[op][d] }
                     }
-                    let firstRow = tileRow * tile, lastRow = Swift.min(firstRow + tile, rowsPerPlane)
+                    let firstRow = tileRow * tile, rows = Swift.min(tile, rowsPerPlane - firstRow)
                     var column = 0
                     while column < columns {
                         let width = Swift.min(tileWidth, columns - column)
-                        for row in firstRow..<lastRow {
-                            for op in 0..<operands {
-                                offsets[op] = base[op] + row * strides[op][rank - 2] + column * strides[op][rank - 1]
-                            }
-                            body(UnsafePointer(offsets), width)
+                        for op in 0..<operands {
+                            origin[op] = base[op] + firstRow * strides[op][rank - 2] + column * strides[op][rank - 1]
                         }
+                        body(UnsafePointer(origin), rows, width)
                         column += width
                     }
                 }

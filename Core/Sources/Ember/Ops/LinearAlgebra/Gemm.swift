@@ -78,19 +78,25 @@ enum Gemm {
         let (sa, sb) = (a.strides[0], b.strides[0])
         let (ta, tb) = (la!.transposed, lb!.transposed)
         let (lda, ldb) = (la!.ld, lb!.ld)
-        // Ember's pool runs the product as row blocks, each a single-threaded BLAS call. The
-        // blocks depend on the shape only, never on the thread count, so every element is
-        // computed by the same call whatever the number of threads (OpenBLAS's own threading
-        // gives results that change with it).
+        // Ember's pool runs the products as single-threaded BLAS calls. A batch of at least
+        // as many products as threads runs whole products; fewer, larger products are cut
+        // into one block of rows (or columns, whichever dim is longer) per thread, each
+        // block a multiple of 16 so the BLAS micro-kernels see full tiles. Every element is
+        // still summed over k in the same order by the same kernel, so results do not depend
+        // on the thread count (ThreadingTests checks it), and each call packs only its share
+        // of the operands (smaller blocks would pack B again for every block).
+        let threads = Threading.numThreads
         let work = m * n * k
-        let rowsPerBlock = work < 1 << 18 || m <= 128 ? m : Swift.max(64, ((m + 7) / 8 + 63) / 64 * 64)
+        var rowsPerBlock = m, colsPerBlock = n
+        if batch < threads && work >= 1 << 18 {
+            let parts = (threads + batch - 1) / batch
+            func share(_ size: Int) -> Int { Swift.max(16, ((size + parts - 1) / parts + 15) / 16 * 16) }
+            if m >= n { rowsPerBlock = Swift.min(m, share(m)) } else { colsPerBlock = Swift.min(n, share(n)) }
+        }
         let blocks = (m + rowsPerBlock - 1) / rowsPerBlock
-        // Few rows (one block) but much work, as a 128-token sequence through a Linear: split
-        // the columns instead, so the product still spreads over the pool.
-        let colsPerBlock = blocks == 1 && work >= 1 << 20 && n >= 128 ? Swift.max(64, ((n + 7) / 8 + 63) / 64 * 64) : n
         let colBlocks = (n + colsPerBlock - 1) / colsPerBlock
         let tasks = batch * blocks * colBlocks
-        let grain = Swift.max(1, (1 << 18) / Swift.max(work / (blocks * colBlocks), 1))
+        let grain = blocks * colBlocks > 1 ? 1 : Swift.max(1, (1 << 18) / Swift.max(work, 1))
         let addresses = (UInt(bitPattern: pa), UInt(bitPattern: pb), UInt(bitPattern: pc))
         parallelFor(tasks, grain: grain) { range in
             let pa = UnsafeMutablePointer<T>(bitPattern: addresses.0)!
