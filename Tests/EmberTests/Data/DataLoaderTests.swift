@@ -140,6 +140,23 @@ final class DataLoaderTests: XCTestCase {
         XCTAssertEqual(LiveWorkers.count, 0)
     }
 
+    /// Ops on worker threads run single-threaded, as PyTorch sets one thread per worker
+    /// process; the loop's own thread keeps the global count.
+    func testWorkersRunOpsSingleThreaded() {
+        struct Probe: Dataset, Sendable {
+            var count: Int { 4 }
+            subscript(index: Int) -> [Int] { [Threading.numThreads] }
+        }
+        let saved = Threading.numThreads
+        defer { Threading.setNumThreads(saved) }
+        Threading.setNumThreads(3)
+        let seen = Array(DataLoader(Probe(), batchSize: 1, numWorkers: 2) { $0 }).flatMap { $0 }.map { $0[0] }
+        XCTAssertEqual(seen, [1, 1, 1, 1])
+        XCTAssertEqual(Threading.numThreads, 3)
+        let inline = Array(DataLoader(Probe(), batchSize: 1) { $0 }).flatMap { $0 }.map { $0[0] }
+        XCTAssertEqual(inline, [3, 3, 3, 3])
+    }
+
     func testWorkerInfoSeedsAndIds() {
         struct Probe: Dataset, Sendable {
             var count: Int { 8 }

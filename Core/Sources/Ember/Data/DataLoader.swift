@@ -19,6 +19,8 @@
 /// are threads, not processes, so they share the dataset: its subscript must be safe to call
 /// from several threads, hence the `Sendable` requirement. Leaving a loop early (`break`)
 /// stops the workers: the iterator waits for the batch each worker is loading, then they exit.
+/// Ops on a worker thread run single-threaded (`Threading.numThreads` is 1 there), as PyTorch
+/// sets one thread in each worker process.
 ///
 /// Batching: the default collation applies to `Collatable` samples and tuples of them (see
 /// `defaultCollate`); pass `collate:` for anything else. Not provided: `batch_size=None`

@@ -67,7 +67,9 @@ final class WorkerPool<Batch: Sendable>: @unchecked Sendable {
             let info = WorkerInfo(id: id, numWorkers: numWorkers, seed: seed, generator: Generator(seed: seed))
             LiveWorkers.adjust(+1)
             let thread = Thread { [self] in
-                info.withCurrent { self.work(id: id, fetch: makeFetcher()) }
+                Threading.withSingleThreadedOps {
+                    info.withCurrent { self.work(id: id, fetch: makeFetcher()) }
+                }
                 LiveWorkers.adjust(-1)
                 self.condition.lock()
                 self.running -= 1

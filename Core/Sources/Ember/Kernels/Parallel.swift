@@ -10,8 +10,25 @@ public enum Threading {
         return ProcessInfo.processInfo.activeProcessorCount
     }()
 
-    /// The number of threads ops use (`torch.get_num_threads`).
-    public static var numThreads: Int { threads }
+    /// The number of threads ops use (`torch.get_num_threads`): 1 on a `DataLoader` worker
+    /// thread, as PyTorch sets one thread in each worker process (the workers already keep
+    /// the cores busy; splitting their ops again would only add dispatch and contention).
+    public static var numThreads: Int { pthread_getspecific(singleThreadedKey) == nil ? threads : 1 }
+
+    /// Marks threads whose ops run on the calling thread alone.
+    private static let singleThreadedKey: pthread_key_t = {
+        var key = pthread_key_t()
+        pthread_key_create(&key, nil)
+        return key
+    }()
+
+    /// Runs `body` with the calling thread's ops single-threaded (`DataLoader` workers).
+    static func withSingleThreadedOps(_ body: () -> Void) {
+        let previous = pthread_getspecific(singleThreadedKey)
+        pthread_setspecific(singleThreadedKey, UnsafeRawPointer(bitPattern: 1))
+        body()
+        pthread_setspecific(singleThreadedKey, previous)
+    }
 
     /// Sets the threads of Ember's kernels, matrix products included (`torch.set_num_threads`).
     public static func setNumThreads(_ n: Int) {
