@@ -27,13 +27,14 @@ extension VisionUtils {
     /// Aileron Regular subset at size 10, PIL's basic layout; `fontSize` is then ignored, where
     /// torchvision warns); with `font`, that TrueType/OpenType file (or one of that name in the
     /// system font folders, as Pillow searches) at `fontSize` pixels (nil or 0: 10), shaped with
-    /// HarfBuzz as Pillow's libraqm layout does (kerning, ligatures). Text is rendered with
+    /// HarfBuzz as Pillow's libraqm layout does (kerning, ligatures; Pillow's layout for font files
+    /// whenever libraqm is available, as in the reference environment). Text is rendered with
     /// FreeType exactly as Pillow renders it and blended with PIL's rounding, so the result is
     /// torchvision's pixel for pixel where the installed FreeType hints glyphs as Pillow's bundled
     /// one does (the Debian FreeType 2.12 and Pillow 13's 2.14 differ on a few autohinted glyphs
-    /// at some sizes, e.g. the dots of Aileron's "i" and "j" at size 20; fonts with their own
-    /// hinting instructions, such as DejaVu, agree). Labels are laid out left to right (no
-    /// bidirectional reordering).
+    /// at some sizes: the default font's "i" and "j" at size 20, 24 pixels of the test's labels,
+    /// at most 19 apart in a channel; fonts with their own hinting instructions, such as DejaVu,
+    /// agree). Labels are laid out left to right (no bidirectional reordering).
     ///
     /// - Parameters:
     ///   - labels: one per box.
