@@ -75,4 +75,7 @@ void ember_reduce_softmax_f32(const float *x, float *y, int64_t rows, int64_t n)
 // Layer normalisation (norm_kernels.c).
 #include "ember_norm.h"
 
+// Tile staging for mixed-layout elementwise loops (stage_kernels.c).
+#include "ember_stage.h"
+
 #endif

@@ -1,3 +1,5 @@
+import CEmberKernels
+
 /// Generic elementwise kernels over `StridedLoop` runs. Ops call these with a closure on
 /// elements; the closure is inlined into each specialisation, and contiguous runs become
 /// plain loops over pointers that the compiler vectorises.
@@ -57,7 +59,7 @@ enum Elementwise {
         }
         if loop.needsTiling && TileInput<F.A>.stages(sa) {
             let r = loop.rowStrides
-            loop.forEachTile { origin, rows, columns in
+            loop.forEachTile(tile: StridedLoop.stagedTile) { origin, rows, columns in
                 let x = TileInput(pa + origin[1], rowStride: r[1], columnStride: sa, rows: rows, columns: columns)
                 defer { x.release() }
                 for row in 0..<rows { run(po + origin[0] + row * r[0], so, x.row(row), x.stride, columns) }
@@ -97,7 +99,7 @@ enum Elementwise {
         }
         if loop.needsTiling && (TileInput<F.A>.stages(sa) || TileInput<F.B>.stages(sb)) {
             let r = loop.rowStrides
-            loop.forEachTile { origin, rows, columns in
+            loop.forEachTile(tile: StridedLoop.stagedTile) { origin, rows, columns in
                 let x = TileInput(pa + origin[1], rowStride: r[1], columnStride: sa, rows: rows, columns: columns)
                 let y = TileInput(pb + origin[2], rowStride: r[2], columnStride: sb, rows: rows, columns: columns)
                 defer { x.release(); y.release() }
@@ -138,7 +140,7 @@ enum Elementwise {
         }
         if loop.needsTiling && (TileInput<F.A>.stages(sa) || TileInput<F.B>.stages(sb) || TileInput<F.C>.stages(sc)) {
             let r = loop.rowStrides
-            loop.forEachTile { origin, rows, columns in
+            loop.forEachTile(tile: StridedLoop.stagedTile) { origin, rows, columns in
                 let x = TileInput(pa + origin[1], rowStride: r[1], columnStride: sa, rows: rows, columns: columns)
                 let y = TileInput(pb + origin[2], rowStride: r[2], columnStride: sb, rows: rows, columns: columns)
                 let z = TileInput(pc + origin[3], rowStride: r[3], columnStride: sc, rows: rows, columns: columns)
@@ -214,7 +216,9 @@ struct ClosureFunction3<A: TensorElement, B: TensorElement, C: TensorElement, R:
 }
 
 /// One input operand of a `StridedLoop` tile, read in place when it walks the tile's columns
-/// with stride 0 or 1, otherwise from a row-major copy made in the operand's memory order.
+/// with stride 0 or 1, otherwise from a row-major copy made in the operand's memory order
+/// (`ember_stage_tile`, which moves elements as bytes of their size: every element type is a
+/// plain value of 1, 2, 4, 8 or 16 bytes).
 struct TileInput<T: TensorElement> {
     private let base: UnsafePointer<T>
     private let rowStride: Int
@@ -236,19 +240,9 @@ struct TileInput<T: TensorElement> {
             stride = columnStride
             return
         }
+        precondition([1, 2, 4, 8, 16].contains(MemoryLayout<T>.stride), "internal: tile staging of \(T.self)")
         let copy = UnsafeMutablePointer<T>.allocate(capacity: rows * columns)
-        if abs(rowStride) < abs(columnStride) {
-            // Contiguous (or nearly) down the rows: read each column's run in one go.
-            for c in 0..<columns {
-                let source = base + c * columnStride
-                for r in 0..<rows { copy[r * columns + c] = source[r * rowStride] }
-            }
-        } else {
-            for r in 0..<rows {
-                let source = base + r * rowStride, target = copy + r * columns
-                for c in 0..<columns { target[c] = source[c * columnStride] }
-            }
-        }
+        ember_stage_tile(base, copy, Int64(MemoryLayout<T>.stride), Int64(rows), Int64(columns), Int64(rowStride), Int64(columnStride))
         self.copy = copy
         stride = 1
     }

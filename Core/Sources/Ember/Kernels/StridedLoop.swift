@@ -133,15 +133,24 @@ struct StridedLoop {
         }
     }
 
-    /// Visits the last two dims in `tileRows`×`tileColumns` blocks, so that every operand's block
-    /// stays in cache whichever of the two dims it is contiguous in. `body(origin, rows, columns)`
-    /// gets each operand's element offset of the tile's first element; rows step by `rowStrides`,
-    /// columns by `innerStrides`. Bands of tiles are spread over threads.
-    func forEachTile(grain: Int = elementwiseGrain, _ body: (UnsafePointer<Int>, Int, Int) -> Void) {
+    /// Tiles of kernels that copy strided inputs into row-major scratch first (`TileInput`):
+    /// square, so that a transposed input's column runs (64 float32 = four cache lines) and
+    /// the other operands' row runs are both long enough to stream, while the tile's pages
+    /// stay few enough for the TLB.
+    static let stagedTile = (rows: 64, columns: 64)
+
+    /// Visits the last two dims in `tile.rows`×`tile.columns` blocks, so that every operand's
+    /// block stays in cache whichever of the two dims it is contiguous in. `body(origin, rows,
+    /// columns)` gets each operand's element offset of the tile's first element; rows step by
+    /// `rowStrides`, columns by `innerStrides`. Bands of tiles are spread over threads.
+    func forEachTile(
+        grain: Int = elementwiseGrain, tile: (rows: Int, columns: Int) = (tileRows, tileColumns),
+        _ body: (UnsafePointer<Int>, Int, Int) -> Void
+    ) {
         let operands = strides.count
         let rank = shape.count
         let (rowsPerPlane, columns) = (shape[rank - 2], shape[rank - 1])
-        let (tile, tileWidth) = (Self.tileRows, Self.tileColumns)
+        let (tile, tileWidth) = (tile.rows, tile.columns)
         let tileRows = (rowsPerPlane + tile - 1) / tile
         let planes = count / (rowsPerPlane * columns)
         let units = planes * tileRows
