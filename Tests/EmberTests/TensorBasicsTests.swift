@@ -36,9 +36,9 @@ final class TensorBasicsTests: XCTestCase {
         XCTAssertEqual(a.div(b, roundingMode: .floor).toArray(Int64.self), [-4, -4])
     }
 
-    /// Mixed layouts go through the tiled traversal (16-row × 256-column tiles; dims over 16 and
-    /// 256, edges not multiples of either), with strided inputs copied tile by tile into
-    /// row-major scratch. Results must equal values computed element by element in Swift, exactly.
+    /// Mixed layouts go through the tiled traversal (64×64 tiles, or 3 rows × 1365 columns for
+    /// an interleaved image; edges not multiples of either), with strided inputs copied tile
+    /// by tile into row-major scratch. Results must equal values computed element by element in Swift, exactly.
     func testTiledTraversalOfMixedLayouts() {
         // [100, 70] transposed view of a row-major [70, 100]: element (i, j) is 100·j + i.
         let a = Tensor.arange(7000).float().reshape(70, 100).t()
@@ -74,6 +74,14 @@ final class TensorBasicsTests: XCTestCase {
         }
         XCTAssertEqual((stepped + Tensor.zeros([200, 100])).toArray(Float.self), steppedExpected)
         XCTAssertEqual((stepped.t() + Tensor.zeros([100, 200])).contiguous().t().contiguous().toArray(Float.self), steppedExpected)
+        // An interleaved (HWC) image made planar: 3 rows of a long staged run, uint8.
+        let (h, w) = (37, 211)
+        let interleaved = Tensor((0..<(h * w * 3)).map { UInt8($0 % 251) }, shape: [h, w, 3])
+        let planar = interleaved.permute(2, 0, 1).contiguous()
+        XCTAssertEqual(planar.toArray(UInt8.self), (0..<(3 * h * w)).map { k -> UInt8 in
+            let (c, pixel) = k.quotientAndRemainder(dividingBy: h * w)
+            return UInt8((pixel * 3 + c) % 251)
+        })
     }
 
     func testZeroDimReshapes() {

@@ -57,11 +57,11 @@ enum Elementwise {
                 for i in 0..<n { o[i * so] = f(x[i * sa]) }
             }
         }
-        if loop.needsTiling && TileInput<F.A>.stages(sa) {
-            let r = loop.rowStrides
-            loop.forEachTile(tile: StridedLoop.stagedTile) { origin, rows, columns in
-                let x = TileInput(pa + origin[1], rowStride: r[1], columnStride: sa, rows: rows, columns: columns)
-                defer { x.release() }
+        if loop.canStage && TileInput<F.A>.stages(sa) {
+            let (r, tile) = (loop.rowStrides, loop.stagedTile)
+            let scratch = TileInput<F.A>.scratchBytes(tile)
+            loop.forEachTile(tile: tile, scratchBytes: scratch) { origin, rows, columns, buffer in
+                let x = TileInput(pa + origin[1], rowStride: r[1], columnStride: sa, rows: rows, columns: columns, scratch: buffer)
                 for row in 0..<rows { run(po + origin[0] + row * r[0], so, x.row(row), x.stride, columns) }
             }
             return
@@ -97,12 +97,13 @@ enum Elementwise {
                 for i in 0..<n { o[i * so] = f(x[i * sa], y[i * sb]) }
             }
         }
-        if loop.needsTiling && (TileInput<F.A>.stages(sa) || TileInput<F.B>.stages(sb)) {
-            let r = loop.rowStrides
-            loop.forEachTile(tile: StridedLoop.stagedTile) { origin, rows, columns in
-                let x = TileInput(pa + origin[1], rowStride: r[1], columnStride: sa, rows: rows, columns: columns)
-                let y = TileInput(pb + origin[2], rowStride: r[2], columnStride: sb, rows: rows, columns: columns)
-                defer { x.release(); y.release() }
+        if loop.canStage && (TileInput<F.A>.stages(sa) || TileInput<F.B>.stages(sb)) {
+            let (r, tile) = (loop.rowStrides, loop.stagedTile)
+            let offsetB = TileInput<F.A>.scratchBytes(tile)
+            loop.forEachTile(tile: tile, scratchBytes: offsetB + TileInput<F.B>.scratchBytes(tile)) { origin, rows, columns, buffer in
+                let x = TileInput(pa + origin[1], rowStride: r[1], columnStride: sa, rows: rows, columns: columns, scratch: buffer)
+                let y = TileInput(
+                    pb + origin[2], rowStride: r[2], columnStride: sb, rows: rows, columns: columns, scratch: buffer + offsetB)
                 for row in 0..<rows {
                     run(po + origin[0] + row * r[0], so, x.row(row), x.stride, y.row(row), y.stride, columns)
                 }
@@ -138,13 +139,15 @@ enum Elementwise {
                 for i in 0..<n { o[i * so] = f(x[i * sa], y[i * sb], z[i * sc]) }
             }
         }
-        if loop.needsTiling && (TileInput<F.A>.stages(sa) || TileInput<F.B>.stages(sb) || TileInput<F.C>.stages(sc)) {
-            let r = loop.rowStrides
-            loop.forEachTile(tile: StridedLoop.stagedTile) { origin, rows, columns in
-                let x = TileInput(pa + origin[1], rowStride: r[1], columnStride: sa, rows: rows, columns: columns)
-                let y = TileInput(pb + origin[2], rowStride: r[2], columnStride: sb, rows: rows, columns: columns)
-                let z = TileInput(pc + origin[3], rowStride: r[3], columnStride: sc, rows: rows, columns: columns)
-                defer { x.release(); y.release(); z.release() }
+        if loop.canStage && (TileInput<F.A>.stages(sa) || TileInput<F.B>.stages(sb) || TileInput<F.C>.stages(sc)) {
+            let (r, tile) = (loop.rowStrides, loop.stagedTile)
+            let offsetB = TileInput<F.A>.scratchBytes(tile), offsetC = offsetB + TileInput<F.B>.scratchBytes(tile)
+            loop.forEachTile(tile: tile, scratchBytes: offsetC + TileInput<F.C>.scratchBytes(tile)) { origin, rows, columns, buffer in
+                let x = TileInput(pa + origin[1], rowStride: r[1], columnStride: sa, rows: rows, columns: columns, scratch: buffer)
+                let y = TileInput(
+                    pb + origin[2], rowStride: r[2], columnStride: sb, rows: rows, columns: columns, scratch: buffer + offsetB)
+                let z = TileInput(
+                    pc + origin[3], rowStride: r[3], columnStride: sc, rows: rows, columns: columns, scratch: buffer + offsetC)
                 for row in 0..<rows {
                     run(po + origin[0] + row * r[0], so, x.row(row), x.stride, y.row(row), y.stride, z.row(row), z.stride, columns)
                 }
@@ -216,9 +219,9 @@ struct ClosureFunction3<A: TensorElement, B: TensorElement, C: TensorElement, R:
 }
 
 /// One input operand of a `StridedLoop` tile, read in place when it walks the tile's columns
-/// with stride 0 or 1, otherwise from a row-major copy made in the operand's memory order
-/// (`ember_stage_tile`, which moves elements as bytes of their size: every element type is a
-/// plain value of 1, 2, 4, 8 or 16 bytes).
+/// with stride 0 or 1, otherwise from a row-major copy in the thread's scratch, made in the
+/// operand's memory order (`ember_stage_tile`, which moves elements as bytes of their size:
+/// every element type is a plain value of 1, 2, 4, 8 or 16 bytes).
 struct TileInput<T: TensorElement> {
     private let base: UnsafePointer<T>
     private let rowStride: Int
@@ -230,8 +233,16 @@ struct TileInput<T: TensorElement> {
     /// Whether an operand with this column stride is copied.
     @inline(__always) static func stages(_ columnStride: Int) -> Bool { columnStride != 0 && columnStride != 1 }
 
+    /// Scratch bytes one operand's copy of a tile needs (64-byte multiples, so copies stay aligned).
+    static func scratchBytes(_ tile: (rows: Int, columns: Int)) -> Int {
+        (tile.rows * tile.columns * MemoryLayout<T>.stride + 63) / 64 * 64
+    }
+
     @inline(__always)
-    init(_ base: UnsafeMutablePointer<T>, rowStride: Int, columnStride: Int, rows: Int, columns: Int) {
+    init(
+        _ base: UnsafeMutablePointer<T>, rowStride: Int, columnStride: Int, rows: Int, columns: Int,
+        scratch: UnsafeMutableRawPointer
+    ) {
         self.base = UnsafePointer(base)
         self.rowStride = rowStride
         self.columns = columns
@@ -241,7 +252,7 @@ struct TileInput<T: TensorElement> {
             return
         }
         precondition([1, 2, 4, 8, 16].contains(MemoryLayout<T>.stride), "internal: tile staging of \(T.self)")
-        let copy = UnsafeMutablePointer<T>.allocate(capacity: rows * columns)
+        let copy = scratch.assumingMemoryBound(to: T.self)
         ember_stage_tile(base, copy, Int64(MemoryLayout<T>.stride), Int64(rows), Int64(columns), Int64(rowStride), Int64(columnStride))
         self.copy = copy
         stride = 1
@@ -252,6 +263,4 @@ struct TileInput<T: TensorElement> {
         if let copy { return UnsafePointer(copy + row * columns) }
         return base + row * rowStride
     }
-
-    @inline(__always) func release() { copy?.deallocate() }
 }

@@ -123,7 +123,7 @@ struct StridedLoop {
     private func forEachTiledRun(grain: Int, _ body: (UnsafePointer<Int>, Int) -> Void) {
         let operands = strides.count
         let rowStrides = self.rowStrides
-        forEachTile(grain: grain) { origin, rows, columns in
+        forEachTile(grain: grain) { origin, rows, columns, _ in
             withUnsafeTemporaryAllocation(of: Int.self, capacity: operands) { offsets in
                 for row in 0..<rows {
                     for op in 0..<operands { offsets[op] = origin[op] + row * rowStrides[op] }
@@ -133,50 +133,56 @@ struct StridedLoop {
         }
     }
 
-    /// Tiles of kernels that copy strided inputs into row-major scratch first (`TileInput`):
-    /// square, so that a transposed input's column runs (64 float32 = four cache lines) and
-    /// the other operands' row runs are both long enough to stream, while the tile's pages
-    /// stay few enough for the TLB.
-    static let stagedTile = (rows: 64, columns: 64)
+    /// Whether kernels that copy strided inputs into row-major scratch (`TileInput`) should
+    /// run tile by tile: a 2-D or deeper loop whose innermost run is long enough to vectorise.
+    /// The caller checks that some input walks that run with a stride other than 0 or 1.
+    var canStage: Bool { shape.count >= 2 && shape[shape.count - 1] > Self.tileRows }
+
+    /// The tile of staged loops: 64×64 when both dims allow (a transposed input's column runs
+    /// of 64 float32 are four cache lines, the other operands' row runs as long, and the tile's
+    /// pages few enough for the TLB); with fewer rows (3 channels of an interleaved image),
+    /// wider, so that a tile still holds about 4096 elements.
+    var stagedTile: (rows: Int, columns: Int) {
+        let rows = Swift.min(64, shape[shape.count - 2])
+        return (rows, Swift.max(64, 4096 / Swift.max(rows, 1)))
+    }
 
     /// Visits the last two dims in `tile.rows`×`tile.columns` blocks, so that every operand's
     /// block stays in cache whichever of the two dims it is contiguous in. `body(origin, rows,
-    /// columns)` gets each operand's element offset of the tile's first element; rows step by
-    /// `rowStrides`, columns by `innerStrides`. Bands of tiles are spread over threads.
+    /// columns, scratch)` gets each operand's element offset of the tile's first element (rows
+    /// step by `rowStrides`, columns by `innerStrides`) and `scratchBytes` of memory owned by
+    /// the calling thread. Tiles are spread over threads.
     func forEachTile(
-        grain: Int = elementwiseGrain, tile: (rows: Int, columns: Int) = (tileRows, tileColumns),
-        _ body: (UnsafePointer<Int>, Int, Int) -> Void
+        grain: Int = elementwiseGrain, tile: (rows: Int, columns: Int) = (tileRows, tileColumns), scratchBytes: Int = 0,
+        _ body: (UnsafePointer<Int>, Int, Int, UnsafeMutableRawPointer) -> Void
     ) {
         let operands = strides.count
         let rank = shape.count
         let (rowsPerPlane, columns) = (shape[rank - 2], shape[rank - 1])
         let (tile, tileWidth) = (tile.rows, tile.columns)
         let tileRows = (rowsPerPlane + tile - 1) / tile
+        let tileColumns = (columns + tileWidth - 1) / tileWidth
         let planes = count / (rowsPerPlane * columns)
-        let units = planes * tileRows
-        parallelFor(units, grain: max(1, grain / (tile * columns))) { unitRange in
-            withUnsafeTemporaryAllocation(of: Int.self, capacity: 2 * operands) { scratch in
-                let base = scratch.baseAddress!, origin = scratch.baseAddress! + operands
+        let units = planes * tileRows * tileColumns
+        parallelFor(units, grain: max(1, grain / (tile * tileWidth))) { unitRange in
+            let scratch = UnsafeMutableRawPointer.allocate(byteCount: Swift.max(scratchBytes, 1), alignment: 64)
+            defer { scratch.deallocate() }
+            withUnsafeTemporaryAllocation(of: Int.self, capacity: operands) { origin in
+                let origin = origin.baseAddress!
                 for unit in unitRange {
-                    let (plane, tileRow) = unit.quotientAndRemainder(dividingBy: tileRows)
+                    let (band, tileColumn) = unit.quotientAndRemainder(dividingBy: tileColumns)
+                    let (plane, tileRow) = band.quotientAndRemainder(dividingBy: tileRows)
+                    let firstRow = tileRow * tile, rows = Swift.min(tile, rowsPerPlane - firstRow)
+                    let column = tileColumn * tileWidth, width = Swift.min(tileWidth, columns - column)
                     // Element offset of this plane's first element, per operand.
+                    for op in 0..<operands { origin[op] = firstRow * strides[op][rank - 2] + column * strides[op][rank - 1] }
                     var rest = plane
-                    for op in 0..<operands { base[op] = 0 }
                     for d in Swift.stride(from: rank - 3, through: 0, by: -1) {
                         let i = rest % shape[d]
                         rest /= shape[d]
-                        for op in 0..<operands { base[op] += i * strides[op][d] }
+                        for op in 0..<operands { origin[op] += i * strides[op][d] }
                     }
-                    let firstRow = tileRow * tile, rows = Swift.min(tile, rowsPerPlane - firstRow)
-                    var column = 0
-                    while column < columns {
-                        let width = Swift.min(tileWidth, columns - column)
-                        for op in 0..<operands {
-                            origin[op] = base[op] + firstRow * strides[op][rank - 2] + column * strides[op][rank - 1]
-                        }
-                        body(UnsafePointer(origin), rows, width)
-                        column += width
-                    }
+                    body(UnsafePointer(origin), rows, width, scratch)
                 }
             }
         }
