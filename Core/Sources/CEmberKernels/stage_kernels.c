@@ -11,8 +11,20 @@ enum { kPrefetchColumns = 8, kLine = 64 };
 
 typedef struct { uint64_t lo, hi; } ember_16_bytes;
 
+// Interleaved channels (an HWC image made planar): a constant channel count lets the
+// compiler unroll the gather instead of looping over a handful of rows per element.
+#define EMBER_DEINTERLEAVE(T, CHANNELS)                                                               \
+    for (int64_t c = 0; c < cols; c++)                                                                \
+        for (int64_t r = 0; r < CHANNELS; r++) dst[r * cols + c] = src[c * cs + r];
+
 #define EMBER_DEFINE_STAGE(NAME, T)                                                                   \
     static void NAME(const T *src, T *dst, int64_t rows, int64_t cols, int64_t rs, int64_t cs) {      \
+        if (rs == 1 && cs == rows && rows >= 2 && rows <= 4) {                                        \
+            if (rows == 2) { EMBER_DEINTERLEAVE(T, 2) }                                               \
+            else if (rows == 3) { EMBER_DEINTERLEAVE(T, 3) }                                          \
+            else { EMBER_DEINTERLEAVE(T, 4) }                                                         \
+            return;                                                                                   \
+        }                                                                                             \
         if ((rs < 0 ? -rs : rs) < (cs < 0 ? -cs : cs)) {                                              \
             /* Bytes of one column run when it is contiguous, for its prefetches. */                 \
             int64_t run = rs == 1 ? rows * (int64_t)sizeof(T) : 0;                                    \

@@ -103,7 +103,7 @@ private struct CastKernel<S: TensorElement>: DTypeVisitor {
     let source: Tensor, out: Tensor
     func visit<D: TensorElement>(_: D.Type) {
         if S.self == D.self {
-            Elementwise.map(source, into: out) { (x: S) -> D in unsafeBitCast(x, to: D.self) }
+            Elementwise.map(source, into: out, ElementCopy<S>())
         } else if S.self == UInt64.self && (D.dtype.isFloatingPoint || D.dtype.isComplex) {
             // uint64 values from 2^63 up are no Int64s: convert the unsigned value (float32
             // directly, so it is rounded once, as C's cast rounds it).
@@ -118,9 +118,27 @@ private struct CastKernel<S: TensorElement>: DTypeVisitor {
                 D(fromReal: x.doubleValue, imaginary: x.imaginaryDoubleValue)
             }
         } else if S.dtype.isFloatingPoint {
-            Elementwise.map(source, into: out) { (x: S) -> D in D(fromDouble: x.doubleValue) }
+            Elementwise.map(source, into: out, CastFromFloating<S, D>())
         } else {
-            Elementwise.map(source, into: out) { (x: S) -> D in D(fromInt64: x.int64Value) }
+            Elementwise.map(source, into: out, CastFromInteger<S, D>())
         }
     }
+}
+
+// The common copies and casts as types rather than closures, so that `contiguous()`, `copy_`
+// and `to(dtype)` specialise into plain (vectorised) loops instead of a call per element.
+
+/// Copies an element unchanged.
+struct ElementCopy<T: TensorElement>: ElementFunction1 {
+    @inline(__always) func callAsFunction(_ a: T) -> T { a }
+}
+
+/// Casts a floating-point element (through Double, exact for every float dtype).
+struct CastFromFloating<S: TensorElement, D: TensorElement>: ElementFunction1 {
+    @inline(__always) func callAsFunction(_ a: S) -> D { D(fromDouble: a.doubleValue) }
+}
+
+/// Casts an integer or bool element (through Int64).
+struct CastFromInteger<S: TensorElement, D: TensorElement>: ElementFunction1 {
+    @inline(__always) func callAsFunction(_ a: S) -> D { D(fromInt64: a.int64Value) }
 }
