@@ -78,4 +78,7 @@ void ember_reduce_softmax_f32(const float *x, float *y, int64_t rows, int64_t n)
 // Tile staging for mixed-layout elementwise loops (stage_kernels.c).
 #include "ember_stage.h"
 
+// The intra-op thread pool (thread_pool.c).
+#include "ember_thread_pool.h"
+
 #endif

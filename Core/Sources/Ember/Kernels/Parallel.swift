@@ -40,6 +40,10 @@ public enum Threading {
 
 /// Runs `body` over `0..<count` split into contiguous chunks on the intra-op pool. Below
 /// `grain` elements, or with one thread, it runs inline: a dispatch costs microseconds.
+///
+/// The pool is Ember's own (`ember_pool_run`): its workers spin briefly after each op, so the
+/// next op's chunks start at once, as with PyTorch's OpenMP threads. A nested call (from a
+/// chunk) or a call while another thread's op holds the pool runs on Dispatch instead.
 @inline(__always)
 func parallelFor(_ count: Int, grain: Int, _ body: (Range<Int>) -> Void) {
     let threads = Threading.numThreads
@@ -50,12 +54,30 @@ func parallelFor(_ count: Int, grain: Int, _ body: (Range<Int>) -> Void) {
     let chunks = min(threads, (count + grain - 1) / grain)
     let perChunk = (count + chunks - 1) / chunks
     withoutActuallyEscaping(body) { body in
-        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-            let start = chunk * perChunk
-            let end = min(start + perChunk, count)
-            if start < end { body(start..<end) }
+        var job = PoolJob(body: body, count: count, perChunk: perChunk)
+        let ran = withUnsafeMutablePointer(to: &job) { job in
+            ember_pool_run(Int64(chunks), Int32(threads), runPoolChunk, UnsafeMutableRawPointer(job)) == 0
         }
+        if ran { return }
+        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in job.run(chunk) }
     }
+}
+
+/// One `parallelFor` call as the C pool sees it: the body and how the range is cut.
+private struct PoolJob {
+    let body: (Range<Int>) -> Void
+    let count: Int
+    let perChunk: Int
+
+    func run(_ chunk: Int) {
+        let start = chunk * perChunk
+        let end = min(start + perChunk, count)
+        if start < end { body(start..<end) }
+    }
+}
+
+private let runPoolChunk: @convention(c) (UnsafeMutableRawPointer?, Int64) -> Void = { job, chunk in
+    job!.assumingMemoryBound(to: PoolJob.self).pointee.run(Int(chunk))
 }
 
 /// Elements per task below which threading does not pay for elementwise work.
