@@ -95,9 +95,10 @@ let package = Package(
         .executableTarget(name: "EmberBenchmarks", dependencies: ["Ember", "EmberVision", "EmberAudio", "EmberText", "EmberHub"], path: "Benchmarks/Swift"),
 
         // MARK: Tests (one per library)
-        .testTarget(name: "EmberTests", dependencies: ["Ember"], path: "Tests/EmberTests"),
-        // Test helpers shared by several test targets (test targets cannot share source files).
-        .target(name: "EmberTestSupport", path: "Tests/EmberTestSupport"),
+        .testTarget(name: "EmberTests", dependencies: ["Ember", "EmberTestSupport"], path: "Tests/EmberTests"),
+        // Test helpers shared by several test targets (test targets cannot share source files):
+        // the fixture reader, assertClose and the loopback HTTP server.
+        .target(name: "EmberTestSupport", dependencies: ["Ember"], path: "Tests/EmberTestSupport"),
         .testTarget(name: "EmberVisionTests", dependencies: ["EmberVision", "EmberTestSupport"], path: "Tests/EmberVisionTests"),
         .testTarget(name: "EmberAudioTests", dependencies: ["EmberAudio", "EmberTestSupport"], path: "Tests/EmberAudioTests"),
         .testTarget(name: "EmberTextTests", dependencies: ["EmberText"], path: "Tests/EmberTextTests"),

@@ -1,45 +1,24 @@
 import Foundation
 import XCTest
 import Ember
+// Every file of this target sees the shared fixture reader and assertClose.
+@_exported import EmberTestSupport
 
-/// Reads the JSON fixtures and images that `Scripts/fixtures/vision_*.py` write under
-/// `Tests/Fixtures/Vision/` (same format as Core's: `{"generator", "torch", "cases"}`).
+/// The Vision fixtures and images under `Tests/Fixtures/Vision/`, through the shared reader.
 enum VisionFixtures {
-    static let root = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("Fixtures").appendingPathComponent("Vision")
+    static let folder = FixtureFolder("Vision")
+    static var root: URL { folder.root }
 
-    static func imagePath(_ name: String) -> String { root.appendingPathComponent("images").appendingPathComponent(name).path }
+    static func imagePath(_ name: String) -> String { folder.path("images/" + name) }
 
     static func imageData(_ name: String) throws -> Data { try Data(contentsOf: URL(fileURLWithPath: imagePath(name))) }
 
     static func cases(_ name: String, file: StaticString = #filePath, line: UInt = #line) throws -> [[String: Any]] {
-        let data = try Data(contentsOf: root.appendingPathComponent(name))
-        let object = try JSONSerialization.jsonObject(with: data) as? [String: Any]
-        guard let cases = object?["cases"] as? [[String: Any]] else {
-            XCTFail("fixture \(name) has no cases", file: file, line: line)
-            return []
-        }
-        return cases
+        try folder.cases(name, file: file, line: line)
     }
 
-    /// A fixture tensor dict (`{"dtype", "shape", "data"}`) as a Tensor.
-    static func tensor(_ value: Any?) -> Tensor {
-        guard let dict = value as? [String: Any], let dtypeName = dict["dtype"] as? String,
-            let dtype = DType(rawValue: dtypeName), let shape = dict["shape"] as? [Int],
-            let data = dict["data"] as? [Any]
-        else { fatalError("malformed fixture tensor: \(String(describing: value))") }
-        if dtype.isFloatingPoint { return Tensor(data.map(double), shape: shape).to(dtype) }
-        return Tensor(data.map { ($0 as! NSNumber).int64Value }, shape: shape).to(dtype)
-    }
-
-    static func double(_ value: Any) -> Double {
-        if let s = value as? String {
-            guard let parsed = Double(s) else { fatalError("bad fixture number \(s)") }
-            return parsed
-        }
-        return (value as! NSNumber).doubleValue
-    }
+    static func tensor(_ value: Any?) -> Tensor { FixtureFolder.tensor(value) }
+    static func double(_ value: Any) -> Double { FixtureFolder.double(value) }
 }
 
 /// FNV-1a (64-bit) over a tensor's elements in row-major order: uint8 as bytes, 16-bit PNG samples
@@ -78,29 +57,4 @@ func fnv1a(_ data: Data) -> String {
 
 extension String {
     func leftPadded(to width: Int) -> String { String(repeating: "0", count: max(0, width - count)) + self }
-}
-
-/// Asserts equal shape and dtype and values within `atol + rtol * |expected|` (torch.testing.assert_close's rule).
-func assertClose(
-    _ actual: Tensor, _ expected: Tensor, rtol: Double = 0, atol: Double = 0, checkDType: Bool = true,
-    _ message: @autoclosure () -> String = "", file: StaticString = #filePath, line: UInt = #line
-) {
-    XCTAssertEqual(actual.shape, expected.shape, "shape \(message())", file: file, line: line)
-    if checkDType { XCTAssertEqual(actual.dtype, expected.dtype, "dtype \(message())", file: file, line: line) }
-    guard actual.shape == expected.shape else { return }
-    let a = actual.toArray(Double.self), e = expected.toArray(Double.self)
-    var failures = 0
-    var worst = 0.0
-    for i in 0..<a.count {
-        let (x, y) = (a[i], e[i])
-        let ok = y.isNaN ? x.isNaN : (y.isInfinite ? x == y : abs(x - y) <= atol + rtol * abs(y))
-        if !ok {
-            failures += 1
-            worst = max(worst, abs(x - y))
-            if failures <= 3 {
-                XCTFail("element \(i): \(x) vs expected \(y) (rtol \(rtol), atol \(atol)) \(message())", file: file, line: line)
-            }
-        }
-    }
-    if failures > 3 { XCTFail("\(failures) elements differ in total, worst by \(worst) \(message())", file: file, line: line) }
 }
