@@ -116,8 +116,8 @@ struct StridedLoop {
             && strides.contains { abs($0[$0.count - 1]) > 1 }
     }
 
-    /// Each operand's stride between the rows of a tile (the second-innermost dim); valid when
-    /// `needsTiling`.
+    /// Each operand's stride between the rows of a tile (the second-innermost dim); for loops of
+    /// two or more dims.
     var rowStrides: [Int] { strides.map { $0[$0.count - 2] } }
 
     private func forEachTiledRun(grain: Int, _ body: (UnsafePointer<Int>, Int) -> Void) {
@@ -174,7 +174,8 @@ struct StridedLoop {
                     let (plane, tileRow) = band.quotientAndRemainder(dividingBy: tileRows)
                     let firstRow = tileRow * tile, rows = Swift.min(tile, rowsPerPlane - firstRow)
                     let column = tileColumn * tileWidth, width = Swift.min(tileWidth, columns - column)
-                    // Element offset of this plane's first element, per operand.
+                    // Element offset of the tile's first element, per operand: its place in the
+                    // plane, then the plane's own offset.
                     for op in 0..<operands { origin[op] = firstRow * strides[op][rank - 2] + column * strides[op][rank - 1] }
                     var rest = plane
                     for d in Swift.stride(from: rank - 3, through: 0, by: -1) {
