@@ -1,3 +1,4 @@
+import Foundation
 import XCTest
 @testable import Ember
 
@@ -30,6 +31,37 @@ final class ThreadingTests: XCTestCase {
         assertClose(two[1], one[1], rtol: 1e-12, atol: 1e-12)
         XCTAssertEqual(two[2].toArray(Double.self), one[2].toArray(Double.self), "whole products per batch entry")
         assertClose(two[3], one[3], rtol: 1e-5, atol: 1e-4)
+    }
+
+    /// Ember's pool serves one op at a time; ops started on other threads meanwhile, and ops
+    /// nested in a pool task, run on Dispatch. Many split ops from four threads at once, each
+    /// checked exactly, must neither deadlock nor mix up their tasks.
+    func testConcurrentAndNestedParallelOps() {
+        Threading.setNumThreads(2)
+        let x = Tensor.arange(300_000).float().remainder(.int(7))  // sums exactly in float32
+        let expected = Float((0..<300_000).reduce(0) { $0 + $1 % 7 })
+        let integers = x.long()  // products by an index stay exact
+        let failures = NSLock()
+        var wrong = 0
+        DispatchQueue.concurrentPerform(iterations: 4) { _ in
+            for _ in 0..<50 {
+                let total = (x + x).sum().item(Float.self)
+                if total != 2 * expected {
+                    failures.lock()
+                    wrong += 1
+                    failures.unlock()
+                }
+            }
+        }
+        XCTAssertEqual(wrong, 0)
+        var nested = [Int64](repeating: 0, count: 64)
+        nested.withUnsafeMutableBufferPointer { slots in
+            let base = slots.baseAddress!
+            parallelFor(64, grain: 1) { range in
+                for i in range { base[i] = integers.mul(.int(Int64(i))).sum().item(Int64.self) }
+            }
+        }
+        XCTAssertEqual(nested, (0..<64).map { Int64($0) * Int64(expected) })
     }
 
     func testOpenBLASRunsTheKernelsForThisCPU() {

@@ -2,10 +2,10 @@
 // and then sleep on a condition variable.
 //
 // Task claiming is race-free across jobs: the job's generation and its next task index share
-// one 64-bit atomic word, and a task is claimed by a compare-and-swap on that word. A worker
-// that read the fields of an old job can therefore never claim a task of a newer one, and a
-// job's fields are written before its generation is published (release) and read after it
-// is observed (acquire).
+// one 64-bit atomic word, and a task is claimed by a compare-and-swap on that word. A job's
+// fields are written before its generation is published and read after it is observed; a
+// finished job is closed (its index set past any task count) before the next job's fields
+// are written, so a worker that read a mix of two jobs' fields can never claim a task.
 #define _GNU_SOURCE
 #include "include/ember_thread_pool.h"
 #include <pthread.h>
@@ -14,6 +14,7 @@
 #include <time.h>
 
 enum { kMaxWorkers = 255 };
+static const uint64_t kClosed = 0xFFFFFFFFu;  // the task index of a finished job
 static const int64_t kSpinNanoseconds = 100000;  // 0.1 ms of polling before a worker sleeps
 
 typedef void (*task_fn)(void *, int64_t);
@@ -103,7 +104,7 @@ static void *worker_main(void *argument) {
 static void register_fork_handler(void) { pthread_atfork(NULL, NULL, reset_after_fork); }
 
 int32_t ember_pool_run(int64_t tasks, int32_t threads, task_fn task, void *context) {
-    if (is_pool_worker || tasks <= 0 || tasks > 0xFFFFFFFF || threads < 2) return -1;
+    if (is_pool_worker || tasks <= 0 || tasks >= kClosed || threads < 2) return -1;
     if (pthread_mutex_trylock(&busy) != 0) return -1;
     static pthread_once_t fork_handler = PTHREAD_ONCE_INIT;
     pthread_once(&fork_handler, register_fork_handler);
@@ -141,6 +142,9 @@ int32_t ember_pool_run(int64_t tasks, int32_t threads, task_fn task, void *conte
         cpu_relax();
         if (spins % 1024 == 0) sched_yield();  // a worker was descheduled mid-task
     }
+    // Close the job before the next one's fields are written: a worker that saw this
+    // generation but reads the next job's fields can then claim nothing.
+    atomic_store(&state, ((uint64_t)generation << 32) | kClosed);
     pthread_mutex_unlock(&busy);
     return 0;
 }
