@@ -50,10 +50,6 @@ let package = Package(
         .target(
             name: "CEmberImage", path: "Vision/Sources/CEmberImage",
             linkerSettings: [.linkedLibrary("png16"), .linkedLibrary("jpeg")]),
-        // zlib's header stays inside this C target (its .c file), so no Swift module sees a second zlib module.
-        .target(
-            name: "CEmberGzip", path: "Vision/Sources/CEmberGzip",
-            linkerSettings: [.linkedLibrary("z")]),
         // FreeType and HarfBuzz for drawBoundingBoxes' labels (Pillow's text rendering).
         .systemLibrary(
             name: "CFreeType", path: "Vision/Sources/CFreeType", pkgConfig: "freetype2",
@@ -61,22 +57,27 @@ let package = Package(
         // EmberHub (plain-URL downloads for datasets), ZIPFoundation (EMNIST's zip), Crypto (MD5 checks).
         .target(
             name: "EmberVision", dependencies: [
-                "Ember", "CLibPNG", "CJPEG", "CEmberImage", "CEmberGzip", "CFreeType", "EmberHub",
+                "Ember", "CLibPNG", "CJPEG", "CEmberImage", "CFreeType", "EmberHub",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ], path: "Vision/Sources/EmberVision"),
         .systemLibrary(
             name: "CSndfile", path: "Audio/Sources/CSndfile", pkgConfig: "sndfile",
             providers: [.apt(["libsndfile1-dev"])]),
-        .target(name: "EmberAudio", dependencies: ["Ember", "CSndfile", "CEmberGzip", "EmberHub", .product(name: "Crypto", package: "swift-crypto")], path: "Audio/Sources/EmberAudio"),
+        .target(name: "EmberAudio", dependencies: ["Ember", "CSndfile", "EmberHub", .product(name: "Crypto", package: "swift-crypto")], path: "Audio/Sources/EmberAudio"),
         // ICU (normalization forms, Unicode-property regexes) is reached only through a C target
         // whose header uses <stdint.h> types: see Docs/Text.md, "Why a C target for ICU".
         .target(
             name: "CEmberICU", path: "Text/Sources/CEmberICU",
             linkerSettings: [.linkedLibrary("icui18n"), .linkedLibrary("icuuc"), .linkedLibrary("icudata")]),
         .target(name: "EmberText", dependencies: ["Ember", "CEmberICU"], path: "Text/Sources/EmberText"),
+        // zlib's header stays inside this C target (its .c file), so no Swift module sees a second zlib module.
+        .target(
+            name: "CEmberGzip", path: "Hub/Sources/CEmberGzip",
+            linkerSettings: [.linkedLibrary("z")]),
         .target(
             name: "EmberHub", dependencies: [
+                "CEmberGzip",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),

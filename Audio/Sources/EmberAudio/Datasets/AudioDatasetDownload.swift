@@ -1,4 +1,3 @@
-import CEmberGzip
 import Crypto
 import EmberHub
 import Foundation
@@ -76,19 +75,12 @@ enum AudioDatasetDownload {
         }
     }
 
-    /// The decompressed bytes of a whole gzip file, through zlib (the `CEmberGzip` shim).
+    /// The decompressed bytes of a whole gzip file (EmberHub's `Gzip`), with Audio's error.
     static func gunzip(_ data: Data, file: String) throws -> Data {
-        var out: UnsafeMutablePointer<UInt8>?
-        var length = 0
-        var message = [CChar](repeating: 0, count: 256)
-        let status = data.withUnsafeBytes { raw in
-            ember_gunzip(raw.bindMemory(to: UInt8.self).baseAddress, raw.count, &out, &length, &message, message.count)
+        do {
+            return try Gzip.decompress(data)
+        } catch let failure as Gzip.Failure {
+            throw AudioDatasetError.corruptArchive(file: file, reason: failure.description)
         }
-        guard Int(status) == Int(EMBER_GZIP_OK) else {
-            let reason = Int(status) == Int(EMBER_GZIP_NO_MEMORY) ? "out of memory" : String(cString: message)
-            throw AudioDatasetError.corruptArchive(file: file, reason: "gzip: \(reason)")
-        }
-        guard let out else { return Data() }
-        return Data(bytesNoCopy: out, count: length, deallocator: .free)
     }
 }

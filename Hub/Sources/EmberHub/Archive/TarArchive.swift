@@ -6,7 +6,7 @@ import Foundation
 ///
 /// Shared by the domain libraries' dataset downloads (EmberVision's CIFAR, EmberAudio's
 /// speech corpora), which unpack `.tar.gz` archives as torchvision and torchaudio do; they
-/// gunzip first (through `CEmberGzip`) and hand the tar bytes here.
+/// gunzip first (`Gzip`) and hand the tar bytes here.
 public enum TarArchive {
     /// Writes the members of `data` under `folder`, returning the extracted files' paths in
     /// archive order. `file` names the archive in errors (``HubError/archive(path:reason:)`` for

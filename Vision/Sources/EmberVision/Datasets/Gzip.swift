@@ -1,24 +1,15 @@
-import CEmberGzip
+import EmberHub
 import Foundation
 
-/// gzip decompression through zlib (the `CEmberGzip` shim), for `.gz` dataset files.
+/// Reading dataset files that may be gzipped, with EmberHub's `Gzip` and Vision's errors.
 enum Gzip {
     /// The decompressed bytes of a whole gzip file (every member); `file` names it in errors.
     static func decompress(_ data: Data, file: String) throws -> Data {
-        var out: UnsafeMutablePointer<UInt8>?
-        var length = 0
-        var message = [CChar](repeating: 0, count: 256)
-        let status = data.withUnsafeBytes { raw in
-            ember_gunzip(raw.bindMemory(to: UInt8.self).baseAddress, raw.count, &out, &length, &message, message.count)
-        }
-        let reason = String(cString: message)
-        switch Int(status) {
-        case Int(EMBER_GZIP_OK):
-            guard let out else { return Data() }
-            return Data(bytesNoCopy: out, count: length, deallocator: .free)
-        case Int(EMBER_GZIP_TRUNCATED): throw VisionDatasetError.truncated(file: file, detail: "gzip: \(reason)")
-        case Int(EMBER_GZIP_NO_MEMORY): throw VisionDatasetError.corrupt(file: file, detail: "gzip: out of memory")
-        default: throw VisionDatasetError.corrupt(file: file, detail: "gzip: \(reason)")
+        do {
+            return try EmberHub.Gzip.decompress(data)
+        } catch let failure as EmberHub.Gzip.Failure {
+            if failure.kind == .truncated { throw VisionDatasetError.truncated(file: file, detail: failure.description) }
+            throw VisionDatasetError.corrupt(file: file, detail: failure.description)
         }
     }
 
