@@ -74,6 +74,15 @@ final class TensorBasicsTests: XCTestCase {
         }
         XCTAssertEqual((stepped + Tensor.zeros([200, 100])).toArray(Float.self), steppedExpected)
         XCTAssertEqual((stepped.t() + Tensor.zeros([100, 200])).contiguous().t().contiguous().toArray(Float.self), steppedExpected)
+        // A large output (8.8 MB, beyond the caches): [1100, 2000] float32, many tiles per thread.
+        let (m, n) = (1100, 2000)
+        let source = Tensor((0..<(m * n)).map { Float($0 % 1000) }, shape: [n, m]).t()  // [m, n], transposed
+        let streamed = (source + Tensor.ones([m, n])).toArray(Float.self)
+        XCTAssertEqual(streamed, (0..<(m * n)).map { k -> Float in
+            let (i, j) = k.quotientAndRemainder(dividingBy: n)
+            return Float((j * m + i) % 1000) + 1
+        })
+        XCTAssertEqual(source.contiguous().toArray(Float.self), streamed.map { $0 - 1 })
         // An interleaved (HWC) image made planar: 3 rows of a long staged run, uint8.
         let (h, w) = (37, 211)
         let interleaved = Tensor((0..<(h * w * 3)).map { UInt8($0 % 251) }, shape: [h, w, 3])
