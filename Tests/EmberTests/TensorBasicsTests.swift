@@ -36,7 +36,7 @@ final class TensorBasicsTests: XCTestCase {
         XCTAssertEqual(a.div(b, roundingMode: .floor).toArray(Int64.self), [-4, -4])
     }
 
-    /// Mixed layouts go through the tiled traversal (64×64 tiles, or 3 rows × 1365 columns for
+    /// Mixed layouts go through the tiled traversal (64×256 tiles, or 3 rows × 5461 columns for
     /// an interleaved image; edges not multiples of either), with strided inputs copied tile
     /// by tile into row-major scratch. Results must equal values computed element by element in Swift, exactly.
     func testTiledTraversalOfMixedLayouts() {
@@ -91,6 +91,41 @@ final class TensorBasicsTests: XCTestCase {
             let (c, pixel) = k.quotientAndRemainder(dividingBy: h * w)
             return UInt8((pixel * 3 + c) % 251)
         })
+    }
+
+    /// Transposed 4- and 8-byte operands are copied into a tile in 4×4 and 2×2 register blocks;
+    /// sizes that are no multiple of the block leave edge rows and columns to the element loop.
+    /// Results of 8 MB and more leave each tile row through streaming stores. Every element is
+    /// checked exactly against its index arithmetic.
+    func testBlockTransposedStagingAndStreamedRows() {
+        for (rows, columns) in [(67, 301), (5, 9), (4, 17), (130, 258)] {
+            let count = rows * columns
+            // Element (i, j) of the transposed view is j·rows + i; the sum adds the row-major index.
+            let expected = (0..<count).map { k -> Int64 in
+                let (i, j) = k.quotientAndRemainder(dividingBy: columns)
+                return Int64(j * rows + i) + Int64(k)
+            }
+            let transposed = Tensor.arange(.int(Int64(count))).reshape(columns, rows).t()
+            let rowMajor = Tensor.arange(.int(Int64(count))).reshape(rows, columns)
+            // int16 (2-byte elements, moved one by one) where the sums fit.
+            for dtype in [DType.float32, .float64, .int32, .int64] + (2 * count < 32768 ? [.int16] : []) {
+                let sum = (rowMajor.to(dtype) + transposed.to(dtype)).to(.int64).toArray(Int64.self)
+                XCTAssertTrue(sum == expected, "\(dtype) \(rows)×\(columns): first difference at \(String(describing: zip(sum, expected).enumerated().first { $0.element.0 != $0.element.1 }?.offset))")
+            }
+        }
+        // Streamed results: unary (a copy), binary and three-operand, float32 and float64.
+        let (m, n) = (1030, 2050)  // 8.4 MB of float32
+        let index = Tensor.arange(.int(Int64(m * n))).reshape(n, m).t()  // element (i, j) is j·m + i
+        let expected = (0..<(m * n)).map { k -> Double in
+            let (i, j) = k.quotientAndRemainder(dividingBy: n)
+            return Double(j * m + i)
+        }
+        XCTAssertTrue(index.float().contiguous().toArray(Float.self) == expected.map { Float($0) }, "streamed copy")
+        XCTAssertTrue(
+            (index.double() * Tensor.full([m, n], 0.5, dtype: .float64)).toArray(Double.self) == expected.map { $0 * 0.5 },
+            "streamed float64 product")
+        let chosen = Tensor.where(Tensor.ones([m, n], dtype: .bool), index.float(), Tensor.zeros([m, n]))
+        XCTAssertTrue(chosen.toArray(Float.self) == expected.map { Float($0) }, "streamed where")
     }
 
     func testZeroDimReshapes() {

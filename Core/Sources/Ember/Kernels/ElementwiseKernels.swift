@@ -59,10 +59,17 @@ enum Elementwise {
         }
         if loop.canStage && TileInput<F.A>.stages(sa) {
             let (r, tile) = (loop.rowStrides, loop.stagedTile)
-            let scratch = TileInput<F.A>.scratchBytes(tile)
-            loop.forEachTile(tile: tile, scratchBytes: scratch) { origin, rows, columns, buffer in
+            let streams = TileOutput<F.R>.streams(out, columnStride: so)
+            let offsetO = TileInput<F.A>.scratchBytes(tile)
+            loop.forEachTile(tile: tile, scratchBytes: offsetO + TileOutput<F.R>.scratchBytes(tile, streams: streams)) {
+                origin, rows, columns, buffer in
                 let x = TileInput(pa + origin[1], rowStride: r[1], columnStride: sa, rows: rows, columns: columns, scratch: buffer)
-                for row in 0..<rows { run(po + origin[0] + row * r[0], so, x.row(row), x.stride, columns) }
+                let o = TileOutput(po + origin[0], rowStride: r[0], columnStride: so, columns: columns, streams: streams, scratch: buffer + offsetO)
+                for row in 0..<rows {
+                    run(o.row(row), o.stride, x.row(row), x.stride, columns)
+                    o.finish(row)
+                }
+                o.finishTile()
             }
             return
         }
@@ -99,14 +106,20 @@ enum Elementwise {
         }
         if loop.canStage && (TileInput<F.A>.stages(sa) || TileInput<F.B>.stages(sb)) {
             let (r, tile) = (loop.rowStrides, loop.stagedTile)
-            let offsetB = TileInput<F.A>.scratchBytes(tile)
-            loop.forEachTile(tile: tile, scratchBytes: offsetB + TileInput<F.B>.scratchBytes(tile)) { origin, rows, columns, buffer in
+            let streams = TileOutput<F.R>.streams(out, columnStride: so)
+            let offsetB = TileInput<F.A>.scratchBytes(tile), offsetO = offsetB + TileInput<F.B>.scratchBytes(tile)
+            loop.forEachTile(tile: tile, scratchBytes: offsetO + TileOutput<F.R>.scratchBytes(tile, streams: streams)) {
+                origin, rows, columns, buffer in
                 let x = TileInput(pa + origin[1], rowStride: r[1], columnStride: sa, rows: rows, columns: columns, scratch: buffer)
                 let y = TileInput(
                     pb + origin[2], rowStride: r[2], columnStride: sb, rows: rows, columns: columns, scratch: buffer + offsetB)
+                let o = TileOutput(po + origin[0], rowStride: r[0], columnStride: so, columns: columns, streams: streams, scratch: buffer + offsetO)
                 for row in 0..<rows {
-                    run(po + origin[0] + row * r[0], so, x.row(row), x.stride, y.row(row), y.stride, columns)
+                    if streams { x.prefetch(row: row + 1, of: rows); y.prefetch(row: row + 1, of: rows) }
+                    run(o.row(row), o.stride, x.row(row), x.stride, y.row(row), y.stride, columns)
+                    o.finish(row)
                 }
+                o.finishTile()
             }
             return
         }
@@ -141,16 +154,27 @@ enum Elementwise {
         }
         if loop.canStage && (TileInput<F.A>.stages(sa) || TileInput<F.B>.stages(sb) || TileInput<F.C>.stages(sc)) {
             let (r, tile) = (loop.rowStrides, loop.stagedTile)
+            let streams = TileOutput<F.R>.streams(out, columnStride: so)
             let offsetB = TileInput<F.A>.scratchBytes(tile), offsetC = offsetB + TileInput<F.B>.scratchBytes(tile)
-            loop.forEachTile(tile: tile, scratchBytes: offsetC + TileInput<F.C>.scratchBytes(tile)) { origin, rows, columns, buffer in
+            let offsetO = offsetC + TileInput<F.C>.scratchBytes(tile)
+            loop.forEachTile(tile: tile, scratchBytes: offsetO + TileOutput<F.R>.scratchBytes(tile, streams: streams)) {
+                origin, rows, columns, buffer in
                 let x = TileInput(pa + origin[1], rowStride: r[1], columnStride: sa, rows: rows, columns: columns, scratch: buffer)
                 let y = TileInput(
                     pb + origin[2], rowStride: r[2], columnStride: sb, rows: rows, columns: columns, scratch: buffer + offsetB)
                 let z = TileInput(
                     pc + origin[3], rowStride: r[3], columnStride: sc, rows: rows, columns: columns, scratch: buffer + offsetC)
+                let o = TileOutput(po + origin[0], rowStride: r[0], columnStride: so, columns: columns, streams: streams, scratch: buffer + offsetO)
                 for row in 0..<rows {
-                    run(po + origin[0] + row * r[0], so, x.row(row), x.stride, y.row(row), y.stride, z.row(row), z.stride, columns)
+                    if streams {
+                        x.prefetch(row: row + 1, of: rows)
+                        y.prefetch(row: row + 1, of: rows)
+                        z.prefetch(row: row + 1, of: rows)
+                    }
+                    run(o.row(row), o.stride, x.row(row), x.stride, y.row(row), y.stride, z.row(row), z.stride, columns)
+                    o.finish(row)
                 }
+                o.finishTile()
             }
             return
         }
@@ -226,6 +250,7 @@ struct TileInput<T: TensorElement> {
     private let base: UnsafePointer<T>
     private let rowStride: Int
     private let copy: UnsafeMutablePointer<T>?
+    private let copyRowStride: Int
     private let columns: Int
     /// The stride along a row as the kernel reads it.
     let stride: Int
@@ -233,9 +258,13 @@ struct TileInput<T: TensorElement> {
     /// Whether an operand with this column stride is copied.
     @inline(__always) static func stages(_ columnStride: Int) -> Bool { columnStride != 0 && columnStride != 1 }
 
+    /// Elements between the copy's rows: one cache line more than a row needs, because rows a
+    /// power of two apart share the cache's sets, and the copy writes several rows at once.
+    @inline(__always) static func copyRowStride(columns: Int) -> Int { columns + 64 / MemoryLayout<T>.stride }
+
     /// Scratch bytes one operand's copy of a tile needs (64-byte multiples, so copies stay aligned).
     static func scratchBytes(_ tile: (rows: Int, columns: Int)) -> Int {
-        (tile.rows * tile.columns * MemoryLayout<T>.stride + 63) / 64 * 64
+        (tile.rows * copyRowStride(columns: tile.columns) * MemoryLayout<T>.stride + 63) / 64 * 64
     }
 
     @inline(__always)
@@ -246,6 +275,7 @@ struct TileInput<T: TensorElement> {
         self.base = UnsafePointer(base)
         self.rowStride = rowStride
         self.columns = columns
+        copyRowStride = Self.copyRowStride(columns: columns)
         guard Self.stages(columnStride) else {
             copy = nil
             stride = columnStride
@@ -253,14 +283,76 @@ struct TileInput<T: TensorElement> {
         }
         precondition([1, 2, 4, 8, 16].contains(MemoryLayout<T>.stride), "internal: tile staging of \(T.self)")
         let copy = scratch.assumingMemoryBound(to: T.self)
-        ember_stage_tile(base, copy, Int64(MemoryLayout<T>.stride), Int64(rows), Int64(columns), Int64(rowStride), Int64(columnStride))
+        ember_stage_tile(
+            base, copy, Int64(MemoryLayout<T>.stride), Int64(rows), Int64(columns), Int64(rowStride), Int64(columnStride),
+            Int64(copyRowStride))
         self.copy = copy
         stride = 1
     }
 
     /// The first element of tile row `row`.
     @inline(__always) func row(_ row: Int) -> UnsafePointer<T> {
-        if let copy { return UnsafePointer(copy + row * columns) }
+        if let copy { return UnsafePointer(copy + row * copyRowStride) }
         return base + row * rowStride
+    }
+
+    /// Starts loading row `row` (of `rows`) when it is read in place and contiguous: each row
+    /// of a tile is a short run of its own, too short for the hardware prefetcher to catch up.
+    @inline(__always) func prefetch(row: Int, of rows: Int) {
+        guard copy == nil, stride == 1, row < rows else { return }
+        ember_prefetch_range(base + row * rowStride, Int64(columns * MemoryLayout<T>.stride))
+    }
+}
+
+/// Bytes from which an elementwise result counts as too large to stay in cache, so that its
+/// stores bypass it (`TileOutput`, the contiguous float32 kernels).
+let streamingStoreBytes = 8 << 20
+
+/// The output of a `StridedLoop` tile. A result too large for the cache is written row by row
+/// into a buffer in the thread's scratch, and each row then goes to memory through
+/// non-temporal stores (`ember_stream_copy`): ordinary stores would first read every
+/// destination line, a quarter of a binary op's traffic, and evict the tile's inputs.
+struct TileOutput<T: TensorElement> {
+    private let base: UnsafeMutablePointer<T>
+    private let rowStride: Int
+    private let buffer: UnsafeMutablePointer<T>?
+    private let columns: Int
+    /// The stride along a row as the kernel writes it.
+    let stride: Int
+
+    /// Whether `out`, written along tile rows with `columnStride`, takes the buffered path.
+    static func streams(_ out: Tensor, columnStride: Int) -> Bool {
+        columnStride == 1 && out.count * MemoryLayout<T>.stride >= streamingStoreBytes
+    }
+
+    /// Scratch bytes the row buffer needs.
+    static func scratchBytes(_ tile: (rows: Int, columns: Int), streams: Bool) -> Int {
+        streams ? (tile.columns * MemoryLayout<T>.stride + 63) / 64 * 64 : 0
+    }
+
+    @inline(__always)
+    init(
+        _ base: UnsafeMutablePointer<T>, rowStride: Int, columnStride: Int, columns: Int, streams: Bool,
+        scratch: UnsafeMutableRawPointer
+    ) {
+        self.base = base
+        self.rowStride = rowStride
+        self.columns = columns
+        buffer = streams ? scratch.assumingMemoryBound(to: T.self) : nil
+        stride = streams ? 1 : columnStride
+    }
+
+    /// Where the kernel writes tile row `row`.
+    @inline(__always) func row(_ row: Int) -> UnsafeMutablePointer<T> { buffer ?? base + row * rowStride }
+
+    /// Moves a buffered row to the result.
+    @inline(__always) func finish(_ row: Int) {
+        guard let buffer else { return }
+        ember_stream_copy(base + row * rowStride, buffer, Int64(columns * MemoryLayout<T>.stride))
+    }
+
+    /// Orders the tile's streamed stores before whatever the thread stores next.
+    @inline(__always) func finishTile() {
+        if buffer != nil { ember_stream_fence() }
     }
 }

@@ -138,13 +138,15 @@ struct StridedLoop {
     /// The caller checks that some input walks that run with a stride other than 0 or 1.
     var canStage: Bool { shape.count >= 2 && shape[shape.count - 1] > Self.tileRows }
 
-    /// The tile of staged loops: 64×64 when both dims allow (a transposed input's column runs
-    /// of 64 float32 are four cache lines, the other operands' row runs as long, and the tile's
-    /// pages few enough for the TLB); with fewer rows (3 channels of an interleaved image),
-    /// wider, so that a tile still holds about 4096 elements.
+    /// The tile of staged loops: 64 rows by 256 columns when both dims allow. A transposed
+    /// input is read in 64-element column runs (256 bytes of float32, the run length whose
+    /// lines the prefetches keep in flight; longer runs need more rows, and so more row
+    /// streams for the other operands); the other operands read 256-element row runs, long
+    /// enough for the hardware prefetcher to follow each. With fewer rows (3 channels of an
+    /// interleaved image) the tile widens, so that it still holds about 16K elements.
     var stagedTile: (rows: Int, columns: Int) {
         let rows = Swift.min(64, shape[shape.count - 2])
-        return (rows, Swift.max(64, 4096 / Swift.max(rows, 1)))
+        return (rows, Swift.max(256, 16384 / Swift.max(rows, 1)))
     }
 
     /// Visits the last two dims in `tile.rows`×`tile.columns` blocks, so that every operand's

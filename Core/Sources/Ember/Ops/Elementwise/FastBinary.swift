@@ -38,10 +38,6 @@ private struct ContiguousBinaryKernel<Op: BinaryOp>: DTypeVisitor {
         }
     }
 
-    /// Results above 8 MB cannot stay in cache: streaming stores pay off (smaller ones are
-    /// likely read back soon, so they stay on the ordinary path).
-    private var streamingThreshold: Int { 2 * 1024 * 1024 }
-
     private func streamingKernel() -> (@convention(c) (UnsafePointer<Float>?, UnsafePointer<Float>?, UnsafeMutablePointer<Float>?, Int64) -> Void)? {
         switch op {
         case is AddOp: return ember_stream_add_f32
@@ -60,7 +56,8 @@ private struct ContiguousBinaryKernel<Op: BinaryOp>: DTypeVisitor {
         switch y {
         case .tensor(let yt):
             let py = UnsafePointer(yt.pointer(as: T.self))
-            if T.self == Float.self, count >= streamingThreshold, let kernel = streamingKernel() {
+            // Smaller results are likely read back soon, so they stay on the ordinary path.
+            if T.self == Float.self, count * MemoryLayout<Float>.stride >= streamingStoreBytes, let kernel = streamingKernel() {
                 let (fx, fy, fo) = (UnsafeRawPointer(px).assumingMemoryBound(to: Float.self),
                                     UnsafeRawPointer(py).assumingMemoryBound(to: Float.self),
                                     UnsafeMutableRawPointer(po).assumingMemoryBound(to: Float.self))
