@@ -11,6 +11,8 @@
 // 4×4 and 2×2 register transposes instead (SSE2, part of every x86-64 CPU).
 #include "include/ember_stage.h"
 
+#include <string.h>
+
 #if defined(__x86_64__)
 #include <emmintrin.h>
 #endif
@@ -141,7 +143,7 @@ void ember_stream_copy(void *dst, const void *src, int64_t bytes) {
 #if defined(__x86_64__)
     int64_t head = (int64_t)((16 - ((uintptr_t)d & 15)) & 15);
     if (head > bytes) head = bytes;
-    for (int64_t i = 0; i < head; i++) d[i] = s[i];
+    memcpy(d, s, (size_t)head);
     d += head, s += head, bytes -= head;
     for (; bytes >= 64; d += 64, s += 64, bytes -= 64) {
         __m128i v0 = _mm_loadu_si128((const __m128i *)s), v1 = _mm_loadu_si128((const __m128i *)(s + 16));
@@ -153,7 +155,7 @@ void ember_stream_copy(void *dst, const void *src, int64_t bytes) {
     }
     for (; bytes >= 16; d += 16, s += 16, bytes -= 16) _mm_stream_si128((__m128i *)d, _mm_loadu_si128((const __m128i *)s));
 #endif
-    for (int64_t i = 0; i < bytes; i++) d[i] = s[i];
+    memcpy(d, s, (size_t)bytes);
 }
 
 void ember_stream_fence(void) {
