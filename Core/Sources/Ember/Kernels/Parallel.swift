@@ -1,7 +1,7 @@
 import CEmberKernels
 import Foundation
 
-/// Ember's intra-op threading: one pool (Dispatch's), one thread count, shared with OpenBLAS.
+/// Ember's intra-op threading: one pool (Ember's own, `thread_pool.c`), one thread count, shared with OpenBLAS.
 public enum Threading {
     nonisolated(unsafe) private static var threads: Int = {
         if let value = ProcessInfo.processInfo.environment["EMBER_NUM_THREADS"], let n = Int(value), n > 0 {
